@@ -1,0 +1,48 @@
+"""Commands hygiene sends on `hygiene.actions`; the claims service applies them.
+
+Hygiene decides, claims owns lead state: a command carries the policy and
+the figures that triggered it, so a manager can read why it happened.
+"""
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from schemas.base import AwareDatetime, Contract
+from schemas.events import Removal
+
+
+class Action(StrEnum):
+    ESCALATE = "escalate"  # raise priority within the pool
+    FLAG = "flag"  # manager review flag, no state change
+    ALERT = "alert"  # notify a manager
+    AUTO_ASSIGN = "auto_assign"  # round robin to an eligible rep
+    RETURN = "return"  # recall a claimed lead (SLA)
+    REMOVE = "remove"  # out of the active pool
+    MOVE = "move"  # to another pool (rebalancing)
+    SET_POOL_MODE = "set_pool_mode"  # overflow, widened access
+    PAUSE_SOURCE = "pause_source"
+    RESUME_SOURCE = "resume_source"
+
+
+class HygieneCommand(Contract):
+    command_id: str = Field(min_length=1, description="Stable: replays are no-ops")
+    action: Action
+    policy: str = Field(description="Configuration policy that decided it")
+    figures: dict[str, float | str] = Field(
+        default_factory=dict, description="The measurements that triggered it"
+    )
+    issued_at: AwareDatetime
+    config_version: str
+    lead_id: str | None = None
+    pool: str | None = None
+    target_pool: str | None = None
+    priority: float | None = None
+    top_pct: float | None = Field(
+        default=None, gt=0, le=100, description="Escalate into this top share"
+    )
+    destination: Removal | None = None
+    rep_id: str | None = None
+    mode: str | None = None
+    source: str | None = None
+    message: str | None = None

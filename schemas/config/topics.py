@@ -1,0 +1,21 @@
+"""Topic names and layout; a deployment prefixes them per environment."""
+
+from pydantic import Field
+
+from schemas.base import Settings
+
+
+class Topics(Settings):
+    intake: str = "leads.intake"
+    rejected: str = "leads.rejected"
+    events: str = "leads.events"
+    hygiene_actions: str = "hygiene.actions"
+    offers: str = "leads.offers"
+    held: str = "leads.held"
+    config: str = "leadpool.config"
+    pool_prefix: str = "pool."
+    partitions: int = Field(default=4, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+
+    def pool(self, name: str) -> str:
+        return f"{self.pool_prefix}{name}"

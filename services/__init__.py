@@ -1,0 +1,1 @@
+"""Leadpool's four services and the small kit they share."""

@@ -1,0 +1,1 @@
+"""The claims service: the single writer of pooled leads' state."""

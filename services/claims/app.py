@@ -1,0 +1,99 @@
+"""The claims service's Faust wiring: pool topics in, lead events out."""
+
+import asyncio
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+
+from schemas.commands import HygieneCommand
+from schemas.events import PooledLead
+from services.claims.api import ClaimsApi
+from services.claims.claiming import Claims
+from services.claims.commands import apply_command
+from services.claims.inventory import Inventory
+from services.claims.keys import Keys
+from services.claims.outbox import OutboxRelay
+from services.claims.scripts import Scripts
+from services.common.clock import Clock
+from services.common.faust_app import create_faust_app
+from services.common.http import HttpService
+from services.common.live_config import LiveConfig, follow_config
+from services.common.redis_client import connect_redis
+from services.common.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8082
+
+
+def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
+    config = live.current
+    app = create_faust_app(
+        "claims", settings, partitions=config.topics.partitions, web_enabled=True
+    )
+    redis = connect_redis(settings)
+    keys = Keys(settings.redis_key("claims"))
+    scripts = Scripts.register(redis)
+    inventory = Inventory(redis, keys, scripts, clock)
+    claims = Claims(redis, keys, scripts)
+
+    pool_topics = [
+        settings.topic(config.topics.pool(name)) for name in config.pool_names
+    ]
+    pooled = app.topic(*pool_topics, value_type=bytes, value_serializer="raw")
+    events = app.topic(settings.topic(config.topics.events), value_serializer="raw")
+
+    @app.agent(pooled)
+    async def stock(stream: Any) -> None:
+        async for raw in stream:
+            try:
+                lead = PooledLead.model_validate_json(raw)
+            except ValidationError as err:
+                log.error(
+                    "pooled lead refused: not a valid pooled lead",
+                    extra={"errors": err.errors(include_input=False)},
+                )
+                continue
+            if await inventory.stock(lead):
+                log.debug("lead stocked", extra={"lead_id": lead.lead.lead_id})
+
+    commands = app.topic(
+        settings.topic(config.topics.hygiene_actions),
+        value_type=bytes,
+        value_serializer="raw",
+    )
+
+    @app.agent(commands)
+    async def apply_hygiene(stream: Any) -> None:
+        async for raw in stream:
+            try:
+                command = HygieneCommand.model_validate_json(raw)
+            except ValidationError as err:
+                log.error(
+                    "hygiene command refused: not a valid command",
+                    extra={"errors": err.errors(include_input=False)},
+                )
+                continue
+            await apply_command(inventory, command)
+
+    async def publish(messages: list[tuple[str, bytes]]) -> None:
+        sent = [
+            await events.send(key=key.encode(), value=value) for key, value in messages
+        ]
+        await asyncio.gather(*sent)
+
+    relay = OutboxRelay(redis, keys, publish)
+
+    @app.task
+    async def relay_outbox() -> None:
+        await relay.run()
+
+    @app.task
+    async def watch_config() -> None:
+        await follow_config(settings, live)
+
+    api = ClaimsApi(live, inventory, claims, clock)
+    port = settings.web_port or DEFAULT_PORT
+    app.web_server(HttpService(api.web_app(), settings.web_host, port))
+    return app

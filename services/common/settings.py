@@ -1,0 +1,52 @@
+"""Process settings from the environment, read once in each entry point."""
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Where a worker finds its broker, Redis, configuration and port.
+
+    Every variable is prefixed `LEADPOOL_`; the two infrastructure addresses
+    also answer to the conventional `KAFKA_BOOTSTRAP_SERVERS` and `REDIS_URL`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LEADPOOL_", frozen=True)
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices(
+            "LEADPOOL_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"
+        ),
+    )
+    redis_url: SecretStr = Field(
+        default=SecretStr("redis://127.0.0.1:6379/0"),
+        validation_alias=AliasChoices("LEADPOOL_REDIS_URL", "REDIS_URL"),
+    )
+    config_path: Path = Path("deploy/config/leadpool.yaml")
+    namespace: str = Field(
+        default="",
+        description="Prefix for topics, consumer groups and Redis keys",
+        pattern=r"^[a-z0-9._-]*$",
+    )
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=0, ge=0, le=65535, description="0: service default")
+    data_dir: Path = Path(".run/data")
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_json: bool = True
+    kafka_session_timeout_s: float = 10.0
+    kafka_fetch_wait_ms: int = 10
+    producer_linger_ms: int = 5
+
+    def topic(self, name: str) -> str:
+        return f"{self.namespace}{name}"
+
+    def redis_key(self, *parts: str) -> str:
+        scope = ["lp", self.namespace.strip(".")] if self.namespace else ["lp"]
+        return ":".join([*scope, *parts])
+
+    def describe(self) -> dict[str, object]:
+        """The effective settings for the start-up log, secrets masked."""
+        return self.model_dump(mode="json") | {"redis_url": "***"}

@@ -1,0 +1,67 @@
+"""Creating the topics a deployment needs before any worker subscribes.
+
+Faust subscribes only to topics that exist when it starts, so every entry
+point calls `ensure_topics` first.
+"""
+
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from schemas.config import LeadpoolConfig
+from services.common.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+# The config topic keeps only the newest document under its key.
+_COMPACTED = {"cleanup.policy": "compact"}
+
+
+def topic_names(settings: ServiceSettings, config: LeadpoolConfig) -> list[str]:
+    topics = config.topics
+    names = [
+        topics.intake,
+        topics.rejected,
+        topics.events,
+        topics.hygiene_actions,
+        topics.offers,
+        topics.held,
+        *(topics.pool(name) for name in config.pool_names),
+    ]
+    return [settings.topic(name) for name in names]
+
+
+async def ensure_topics(settings: ServiceSettings, config: LeadpoolConfig) -> None:
+    wanted = [
+        NewTopic(
+            name,
+            num_partitions=config.topics.partitions,
+            replication_factor=config.topics.replication_factor,
+        )
+        for name in topic_names(settings, config)
+    ]
+    wanted.append(
+        NewTopic(
+            settings.topic(config.topics.config),
+            num_partitions=1,
+            replication_factor=config.topics.replication_factor,
+            topic_configs=_COMPACTED,
+        )
+    )
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [topic for topic in wanted if topic.name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                log.info("topics created concurrently by another worker")
+            log.info(
+                "topics created", extra={"topics": [topic.name for topic in missing]}
+            )
+    finally:
+        await admin.close()

@@ -1,0 +1,1 @@
+"""The hygiene service: decides aging, SLA and rebalancing actions."""

@@ -1,0 +1,1 @@
+"""The metrics service: pool health figures from the lead event log."""

@@ -1,0 +1,1 @@
+"""The router: validates, normalises and routes intake into pool topics."""
