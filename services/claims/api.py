@@ -13,7 +13,7 @@ from services.claims.inventory import Inventory
 from services.claims.permissions import may
 from services.claims.refusals import refusal_problem
 from services.common.clock import Clock
-from services.common.http import Problem, json_response, new_web_app
+from services.common.http import HealthCheck, Problem, json_response, new_web_app
 from services.common.live_config import LiveConfig
 
 
@@ -26,8 +26,8 @@ class ClaimsApi:
         self.claims = claims
         self.clock = clock
 
-    def web_app(self) -> web.Application:
-        app = new_web_app([auth_middleware(TokenIndex(self.live))])
+    def web_app(self, health: HealthCheck | None = None) -> web.Application:
+        app = new_web_app([auth_middleware(TokenIndex(self.live))], health)
         app.router.add_get("/me", self.me)
         app.router.add_get("/pools", self.list_pools)
         app.router.add_get("/pools/{pool}/leads", self.list_leads)

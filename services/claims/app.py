@@ -16,7 +16,7 @@ from services.claims.keys import Keys
 from services.claims.outbox import OutboxRelay
 from services.claims.scripts import Scripts
 from services.common.clock import Clock
-from services.common.faust_app import create_faust_app
+from services.common.faust_app import consumer_health, create_faust_app
 from services.common.http import HttpService
 from services.common.live_config import LiveConfig, follow_config
 from services.common.redis_client import connect_redis
@@ -95,5 +95,6 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     api = ClaimsApi(live, inventory, claims, clock)
     port = settings.web_port or DEFAULT_PORT
-    app.web_server(HttpService(api.web_app(), settings.web_host, port))
+    web_app = api.web_app(lambda: consumer_health(app))
+    app.web_server(HttpService(web_app, settings.web_host, port))
     return app

@@ -23,6 +23,15 @@ class LeadpoolApp(faust.App):
         return self._new_transport()
 
 
+def consumer_health(app: Any) -> dict[str, Any]:
+    """What `/health` tells about the worker's share of the consumer group."""
+    try:
+        assigned = app.consumer.assignment()
+    except Exception:
+        assigned = set()
+    return {"worker": app.conf.id, "partitions": len(assigned)}
+
+
 def create_faust_app(
     service: str, settings: ServiceSettings, partitions: int, **overrides: Any
 ) -> LeadpoolApp:

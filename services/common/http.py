@@ -118,13 +118,17 @@ def _render(problem: Problem, request: web.Request) -> web.Response:
     )
 
 
-async def health(request: web.Request) -> web.Response:
-    return json_response({"status": "ok"})
+HealthCheck = Callable[[], dict[str, Any]]
 
 
-def new_web_app(middlewares: list[Any] | None = None) -> web.Application:
+def new_web_app(
+    middlewares: list[Any] | None = None, health: HealthCheck | None = None
+) -> web.Application:
+    async def report_health(request: web.Request) -> web.Response:
+        return json_response({"status": "ok", **(health() if health else {})})
+
     app = web.Application(middlewares=[problem_middleware, *(middlewares or [])])
-    app.router.add_get("/health", health)
+    app.router.add_get("/health", report_health)
     return app
 
 

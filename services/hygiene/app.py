@@ -14,7 +14,8 @@ from schemas.events import (
     lead_event_adapter,
 )
 from services.common.clock import Clock
-from services.common.faust_app import create_faust_app
+from services.common.faust_app import consumer_health, create_faust_app
+from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
 from services.hygiene.aging import AgingBook
@@ -22,10 +23,14 @@ from services.hygiene.decisions import aging_commands
 
 log = logging.getLogger(__name__)
 
+DEFAULT_PORT = 8083
+
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
     config = live.current
-    app = create_faust_app("hygiene", settings, partitions=config.topics.partitions)
+    app = create_faust_app(
+        "hygiene", settings, partitions=config.topics.partitions, web_enabled=True
+    )
     book = AgingBook(config.hygiene.aging)
     events = app.topic(
         settings.topic(config.topics.events), value_type=bytes, value_serializer="raw"
@@ -75,4 +80,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def watch_config() -> None:
         await follow_config(settings, live)
 
+    web_app = new_web_app(health=lambda: consumer_health(app))
+    port = settings.web_port or DEFAULT_PORT
+    app.web_server(HttpService(web_app, settings.web_host, port))
     return app

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from pydantic import ValidationError
 
 from schemas.events import lead_event_adapter
-from services.common.faust_app import create_faust_app
+from services.common.faust_app import consumer_health, create_faust_app
 from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
@@ -51,7 +51,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig) -> Any:
         body = generate_latest(registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    web_app = new_web_app()
+    web_app = new_web_app(health=lambda: consumer_health(app))
     web_app.router.add_get("/metrics", metrics)
     port = settings.web_port or DEFAULT_PORT
     app.web_server(HttpService(web_app, settings.web_host, port))

@@ -5,17 +5,22 @@ from typing import Any
 
 from schemas.events import PooledLead
 from services.common.clock import Clock
-from services.common.faust_app import create_faust_app
+from services.common.faust_app import consumer_health, create_faust_app
+from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
 from services.router.decide import IntakeRecord, decide
 
 log = logging.getLogger(__name__)
 
+DEFAULT_PORT = 8081
+
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
     config = live.current
-    app = create_faust_app("router", settings, partitions=config.topics.partitions)
+    app = create_faust_app(
+        "router", settings, partitions=config.topics.partitions, web_enabled=True
+    )
     topics = config.topics
     intake = app.topic(
         settings.topic(topics.intake), value_type=bytes, value_serializer="raw"
@@ -64,4 +69,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def watch_config() -> None:
         await follow_config(settings, live)
 
+    web_app = new_web_app(health=lambda: consumer_health(app))
+    port = settings.web_port or DEFAULT_PORT
+    app.web_server(HttpService(web_app, settings.web_host, port))
     return app

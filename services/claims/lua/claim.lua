@@ -126,7 +126,9 @@ if not policy.auto then
     if ratio.quality == quality then
       local since = now - ratio.period_ms
       local mine = count_since(log_key .. ':q:' .. quality, since)
-      local needed = (mine + 1) * ratio.requires
+      -- Each earlier claim here must be balanced before the next one: the
+      -- first is free, the second needs `requires` claims from `per`.
+      local needed = mine * ratio.requires
       local have = count_since(log_key .. ':q:' .. ratio.per, since)
       if have < needed then
         return refuse('claim_ratio:' .. ratio.per, have, needed, cjson.null)

@@ -1,0 +1,1 @@
+"""The `leadpool` command line for ops: configuration, imports, claims, reports."""

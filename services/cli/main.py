@@ -1,0 +1,14 @@
+"""`leadpool`: the ops command line. Each command group lives in its own module."""
+
+import click
+
+from services.cli import config_cmd
+
+
+@click.group()
+@click.version_option(package_name="leadpool")
+def cli() -> None:
+    """Operate Leadpool: configuration, imports, claims and reports."""
+
+
+cli.add_command(config_cmd.config)
