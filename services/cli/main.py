@@ -2,7 +2,7 @@
 
 import click
 
-from services.cli import config_cmd
+from services.cli import config_cmd, demo_cmd
 
 
 @click.group()
@@ -12,3 +12,8 @@ def cli() -> None:
 
 
 cli.add_command(config_cmd.config)
+cli.add_command(demo_cmd.demo)
+
+
+if __name__ == "__main__":
+    cli()

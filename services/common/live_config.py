@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from schemas.config import LeadpoolConfig
 from services.common.settings import ServiceSettings
+from services.common.topics import ensure_topics
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class LiveConfig:
 
 
 async def publish_config(settings: ServiceSettings, config: LeadpoolConfig) -> None:
+    # The config topic must exist compacted before the first document lands.
+    await ensure_topics(settings, config)
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         acks="all",

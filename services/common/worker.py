@@ -43,4 +43,6 @@ def run_worker(
     asyncio.set_event_loop(asyncio.new_event_loop())
     worker = _Worker(app, loglevel=settings.log_level, quiet=True)
     worker.leadpool_settings = settings
+    # The progress spinner writes terminal escapes into the JSON log lines.
+    worker.spinner = None
     worker.execute_from_commandline()
