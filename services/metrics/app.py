@@ -1,47 +1,65 @@
-"""The metrics service's Faust wiring: lead events in, `/metrics` out."""
+"""The metrics service's wiring: lead events in, `/metrics` out.
+
+The Faust worker hosts the HTTP server and the config follower; the event
+fold itself is a plain batched consumer (see `event_log`).
+"""
 
 import logging
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from pydantic import ValidationError
 
-from schemas.events import lead_event_adapter
-from services.common.faust_app import consumer_health, create_faust_app
+from schemas.config import LeadpoolConfig
+from services.common.clock import Clock, WallClock
+from services.common.faust_app import create_faust_app
 from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
-from services.metrics.figures import PoolFigures
+from services.metrics.event_log import EventLog, FigureBook
+from services.metrics.exposition import FiguresCollector
+from services.metrics.policy import fold_policy
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8084
 
 
-def create_app(settings: ServiceSettings, live: LiveConfig) -> Any:
+def create_app(
+    settings: ServiceSettings, live: LiveConfig, clock: Clock | None = None
+) -> Any:
     config = live.current
     app = create_faust_app(
         "metrics", settings, partitions=config.topics.partitions, web_enabled=True
     )
+    policy = fold_policy(config)
+
+    def follow_policy(old: LeadpoolConfig, new: LeadpoolConfig) -> None:
+        nonlocal policy
+        # TODO: new histogram edges apply only to partitions replayed later;
+        # series already built keep the edges they started with.
+        policy = fold_policy(new)
+
+    live.subscribe(follow_policy)
+    book = FigureBook(lambda: policy)
+    event_log = EventLog(
+        settings.kafka_bootstrap_servers,
+        settings.topic(config.topics.events),
+        f"{settings.namespace}leadpool-metrics-fold",
+        book,
+        fetch_wait_ms=settings.kafka_fetch_wait_ms,
+        session_timeout_s=settings.kafka_session_timeout_s,
+    )
     registry = CollectorRegistry()
-    figures = PoolFigures(registry)
-    events = app.topic(
-        settings.topic(config.topics.events), value_type=bytes, value_serializer="raw"
+    registry.register(
+        FiguresCollector(
+            lambda: book.partitions, lambda: live.current, clock or WallClock()
+        )
     )
 
-    @app.agent(events)
-    async def fold(stream: Any) -> None:
-        async for raw in stream:
-            try:
-                event = lead_event_adapter.validate_json(raw)
-            except ValidationError as err:
-                log.error(
-                    "lead event skipped: not a known event",
-                    extra={"errors": err.errors(include_input=False)},
-                )
-                continue
-            figures.fold(event)
+    @app.task
+    async def fold_events() -> None:
+        await event_log.run()
 
     @app.task
     async def watch_config() -> None:
@@ -51,7 +69,10 @@ def create_app(settings: ServiceSettings, live: LiveConfig) -> Any:
         body = generate_latest(registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    web_app = new_web_app(health=lambda: consumer_health(app))
+    def health() -> dict[str, Any]:
+        return {"worker": app.conf.id, "partitions": event_log.assigned()}
+
+    web_app = new_web_app(health=health)
     web_app.router.add_get("/metrics", metrics)
     port = settings.web_port or DEFAULT_PORT
     app.web_server(HttpService(web_app, settings.web_host, port))

@@ -1,0 +1,120 @@
+"""Reading the lead event log into per-partition figures, rebalance-safe.
+
+The metrics workers share one consumer group and never commit offsets: a
+worker that is handed a partition replays it from the start and so holds
+the partition's complete figures, and one that loses a partition forgets
+it. Faust's per-event path is several times slower than a plain batched
+consumer here (see bench/bench_metrics.py), so the fold reads batches with
+aiokafka directly inside the Faust worker.
+"""
+
+import logging
+from collections.abc import Callable
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from pydantic import ValidationError
+
+from schemas.events import lead_event_adapter
+from services.metrics.partition import PartitionFigures
+from services.metrics.policy import FoldPolicy
+
+log = logging.getLogger(__name__)
+
+BATCH_RECORDS = 5000  # a scrape waits for at most one batch to fold
+
+
+class FigureBook:
+    """The figures of every partition this worker owns."""
+
+    def __init__(self, policy: Callable[[], FoldPolicy]) -> None:
+        self._policy = policy
+        self.partitions: dict[int, PartitionFigures] = {}
+        self.refused = 0
+
+    def restart(self, partition: int) -> None:
+        self.partitions[partition] = PartitionFigures(self._policy())
+
+    def forget(self, partition: int) -> None:
+        self.partitions.pop(partition, None)
+
+    def fold_raw(self, partition: int, offset: int, raw: bytes | None) -> None:
+        figures = self.partitions.get(partition)
+        if figures is None:
+            figures = self.partitions[partition] = PartitionFigures(self._policy())
+        try:
+            event = lead_event_adapter.validate_json(raw or b"")
+        except ValidationError as err:
+            self.refused += 1
+            log.error(
+                "lead event not counted: not a known event",
+                extra={
+                    "partition": partition,
+                    "offset": offset,
+                    "errors": err.errors(include_input=False, include_url=False),
+                },
+            )
+            return
+        figures.fold(event)
+
+
+class _Replay(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, consumer: AIOKafkaConsumer, book: FigureBook) -> None:
+        self.consumer = consumer
+        self.book = book
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        for tp in revoked:
+            self.book.forget(tp.partition)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        for tp in assigned:
+            self.book.restart(tp.partition)
+        if assigned:
+            await self.consumer.seek_to_beginning(*assigned)
+        log.info(
+            "replaying lead events",
+            extra={"partitions": sorted(tp.partition for tp in assigned)},
+        )
+
+
+class EventLog:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        group_id: str,
+        book: FigureBook,
+        fetch_wait_ms: int = 10,
+        session_timeout_s: float = 10.0,
+    ) -> None:
+        self.topic = topic
+        self.book = book
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers,
+            group_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=fetch_wait_ms,
+            session_timeout_ms=int(session_timeout_s * 1000),
+            heartbeat_interval_ms=int(session_timeout_s * 1000 / 5),
+        )
+
+    def assigned(self) -> int:
+        return len(self.consumer.assignment())
+
+    async def run(self) -> None:
+        """Fold events until cancelled."""
+        await self.consumer.start()
+        try:
+            self.consumer.subscribe(
+                [self.topic], listener=_Replay(self.consumer, self.book)
+            )
+            while True:
+                batches = await self.consumer.getmany(
+                    timeout_ms=500, max_records=BATCH_RECORDS
+                )
+                for tp, records in batches.items():
+                    for record in records:
+                        self.book.fold_raw(tp.partition, record.offset, record.value)
+        finally:
+            await self.consumer.stop()
