@@ -1,8 +1,9 @@
 """Who may do what: roles, permission grants, teams, users and tiers."""
 
+from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from schemas.base import Settings
 from schemas.config.pools import Quality
@@ -72,6 +73,20 @@ class Team(Settings):
     duty: bool = Field(default=False, description="The weekend duty team")
 
 
+class Absence(Settings):
+    """Days a user is away (out of office, holiday): no claims, no assignments."""
+
+    start: date
+    end: date = Field(description="Last day away, inclusive")
+    reason: str = "out_of_office"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Absence":
+        if self.end < self.start:
+            raise ValueError("end: must not be before start")
+        return self
+
+
 class User(Settings):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     name: str
@@ -84,6 +99,10 @@ class User(Settings):
     on_call: bool = Field(default=False, description="In the after-hours rotation")
     active: bool = True
     round_robin_weight: float = Field(default=1.0, ge=0)
+    quota_attainment: float | None = Field(
+        default=None, ge=0, description="Share of quota attained (1.0 = on quota)"
+    )
+    absences: list[Absence] = Field(default_factory=list)
     token_sha256: list[str] = Field(
         default_factory=list, description="SHA-256 hex of the user's API tokens"
     )
@@ -124,3 +143,9 @@ class Access(Settings):
     )
     tiers: list[TierAccess] = Field(default_factory=seed_tiers)
     tier_recalculation: str = Field(default="weekly", pattern=r"^(weekly|monthly)$")
+    conversion_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of the tier ranking from conversion; rest: attainment",
+    )

@@ -1,5 +1,7 @@
 """Claim quotas: daily, open-lead, velocity, ratios and cross-pool rules."""
 
+from enum import StrEnum
+
 from pydantic import Field
 
 from schemas.base import Settings
@@ -37,6 +39,23 @@ class CrossPoolRequirement(Settings):
     period_days: float = Field(gt=0)
 
 
+class AbsencePolicy(StrEnum):
+    # Back from an absence a rep resumes at the team's lowest count: not
+    # flooded with catch-up leads, not starved behind everyone else.
+    RESUME_AT_FLOOR = "resume_at_floor"
+    # The rep keeps the count from before, and catches up on return.
+    KEEP_COUNT = "keep_count"
+
+
+class RoundRobin(Settings):
+    """Auto-assignment: fast lane, overflow and forced assignment."""
+
+    absence_policy: AbsencePolicy = AbsencePolicy.RESUME_AT_FLOOR
+    max_candidates: int = Field(
+        default=50, ge=1, description="Reps tried before an assignment gives up"
+    )
+
+
 class Quotas(Settings):
     daily_claims: dict[Performance, int] = Field(default_factory=seed_daily_claims)
     auto_assigned_count: bool = Field(
@@ -55,6 +74,7 @@ class Quotas(Settings):
             CrossPoolRequirement(quality=Quality.COLD, min_claims=1, period_days=7)
         ]
     )
+    round_robin: RoundRobin = RoundRobin()
     return_cooldown_hours: float = Field(
         default=72, ge=0, description="A returned lead skips that rep this long"
     )

@@ -10,10 +10,12 @@ from schemas.commands import HygieneCommand
 from schemas.events import PooledLead
 from services.claims.api import ClaimsApi
 from services.claims.claiming import Claims
-from services.claims.commands import apply_command
+from services.claims.commands import CommandApplier
 from services.claims.inventory import Inventory
 from services.claims.keys import Keys
+from services.claims.lifecycle import Lifecycle
 from services.claims.outbox import OutboxRelay
+from services.claims.roundrobin import RoundRobin
 from services.claims.scripts import Scripts
 from services.common.clock import Clock
 from services.common.faust_app import consumer_health, create_faust_app
@@ -37,6 +39,9 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     scripts = Scripts.register(redis)
     inventory = Inventory(redis, keys, scripts, clock)
     claims = Claims(redis, keys, scripts)
+    lifecycle = Lifecycle(redis, keys, scripts)
+    round_robin = RoundRobin(redis, keys, claims)
+    applier = CommandApplier(redis, keys, inventory, lifecycle, round_robin, clock)
 
     pool_topics = [
         settings.topic(config.topics.pool(name)) for name in config.pool_names
@@ -55,8 +60,25 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                     extra={"errors": err.errors(include_input=False)},
                 )
                 continue
-            if await inventory.stock(lead):
+            if await inventory.stock(lead) == 1:
                 log.debug("lead stocked", extra={"lead_id": lead.lead.lead_id})
+                await assign_if_due(lead)
+
+    async def assign_if_due(pooled: PooledLead) -> None:
+        """Fast-lane leads and leads of an overflowing pool are assigned."""
+        if pooled.fast_lane:
+            reason = "fast_lane"
+        elif await lifecycle.pool_mode(pooled.pool) == "auto_assign":
+            reason = "overflow"
+        else:
+            return
+        outcome = await round_robin.assign(
+            live.current, pooled.pool, clock.now(), reason, pooled.lead.lead_id
+        )
+        log.info(
+            "lead auto-assigned",
+            extra={"lead_id": pooled.lead.lead_id, "reason": reason, "to": outcome},
+        )
 
     commands = app.topic(
         settings.topic(config.topics.hygiene_actions),
@@ -75,7 +97,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                     extra={"errors": err.errors(include_input=False)},
                 )
                 continue
-            await apply_command(inventory, command)
+            await applier.apply(live.current, command)
 
     async def publish(messages: list[tuple[str, bytes]]) -> None:
         sent = [

@@ -3,13 +3,14 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import redis.asyncio as aioredis
 
 from schemas.config import LeadpoolConfig
 from schemas.config.access import User
 from services.claims.keys import Keys
-from services.claims.policy import claim_policy, encode
+from services.claims.policy import Assignment, claim_policy, encode
 from services.claims.scripts import Scripts
 from services.common.clock import from_ms, to_ms
 
@@ -32,6 +33,17 @@ class Refused:
     resets_at: datetime | None
 
 
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule as "why not me" reports it."""
+
+    rule: str
+    passed: bool
+    count: int
+    limit: int
+    resets_at: datetime | None
+
+
 class Claims:
     def __init__(self, redis: "aioredis.Redis", keys: Keys, scripts: Scripts) -> None:
         self.redis = redis
@@ -46,14 +58,83 @@ class Claims:
         *,
         lead_id: str | None = None,
         pool: str | None = None,
-        auto: bool = False,
-        reason: str | None = None,
+        assignment: Assignment | None = None,
     ) -> Claimed | Refused:
         """Claim `lead_id`, or the best available lead of `pool`."""
+        answer = await self._run(
+            config, rep, moment, lead_id, pool, assignment=assignment
+        )
+        if answer["outcome"] == "claimed":
+            return Claimed(
+                answer["lead_id"], answer["pool"], rep.id, answer["stream_id"]
+            )
+        return Refused(
+            rule=answer["rule"],
+            count=int(answer["count"]),
+            limit=int(answer["limit"]),
+            resets_at=_moment(answer.get("reset_ms")),
+        )
+
+    async def claim_batch(
+        self, config: LeadpoolConfig, rep: User, moment: datetime, pool: str, n: int
+    ) -> tuple[list[Claimed], Refused | None]:
+        """Blind pull of up to `n` leads; stops at the first refusal."""
+        taken: list[Claimed] = []
+        for _ in range(n):
+            outcome = await self.claim(config, rep, moment, pool=pool)
+            if isinstance(outcome, Refused):
+                return taken, outcome
+            taken.append(outcome)
+        return taken, None
+
+    async def why_not(
+        self,
+        config: LeadpoolConfig,
+        rep: User,
+        moment: datetime,
+        *,
+        lead_id: str | None = None,
+        pool: str | None = None,
+    ) -> list[RuleCheck] | Refused:
+        """Every rule the claim step would evaluate now, with its figures.
+
+        Writes nothing. A Refused answer means there is no lead to check
+        (an unknown lead, an empty pool).
+        """
+        answer = await self._run(config, rep, moment, lead_id, pool, dry_run=True)
+        if answer["outcome"] != "checked":
+            return Refused(answer["rule"], 0, 0, None)
+        return [
+            RuleCheck(
+                rule=rule["rule"],
+                passed=bool(rule["passed"]),
+                count=int(rule["count"]),
+                limit=int(rule["limit"]),
+                resets_at=_moment(rule.get("reset_ms")),
+            )
+            for rule in answer["rules"]
+        ]
+
+    async def _run(
+        self,
+        config: LeadpoolConfig,
+        rep: User,
+        moment: datetime,
+        lead_id: str | None,
+        pool: str | None,
+        *,
+        assignment: Assignment | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
         if (lead_id is None) == (pool is None):
             raise ValueError("claim: give exactly one of lead_id or pool")
         policy = claim_policy(
-            config, rep, moment, self.keys.prefix, auto=auto, reason=reason
+            config,
+            rep,
+            moment,
+            self.keys.prefix,
+            assignment=assignment,
+            dry_run=dry_run,
         )
         raw = await self.scripts.claim(
             keys=[
@@ -72,15 +153,9 @@ class Claims:
                 encode(policy),
             ],
         )
-        answer = json.loads(raw)
-        if answer["outcome"] == "claimed":
-            return Claimed(
-                answer["lead_id"], answer["pool"], rep.id, answer["stream_id"]
-            )
-        reset = answer.get("reset_ms")
-        return Refused(
-            rule=answer["rule"],
-            count=int(answer["count"]),
-            limit=int(answer["limit"]),
-            resets_at=from_ms(int(reset)) if reset is not None else None,
-        )
+        answer: dict[str, Any] = json.loads(raw)
+        return answer
+
+
+def _moment(epoch_ms: Any) -> datetime | None:
+    return from_ms(int(epoch_ms)) if epoch_ms is not None else None

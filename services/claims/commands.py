@@ -1,34 +1,161 @@
-"""Applying hygiene's commands to lead state; the claims service owns it."""
+"""Applying hygiene's commands to lead state; the claims service owns it.
+
+Every state-changing command is applied at most once by `command_id` and
+publishes its event through the outbox; notifications are logged.
+"""
 
 import logging
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
 
 from schemas.commands import Action, HygieneCommand
+from schemas.config import LeadpoolConfig
+from schemas.events import Removal, ReturnReason
+from services.claims.claiming import Claimed
 from services.claims.inventory import Inventory
+from services.claims.keys import Keys
+from services.claims.lifecycle import Done, Lifecycle
+from services.claims.roundrobin import RoundRobin
+from services.common.clock import Clock, to_ms
 
 log = logging.getLogger(__name__)
 
+# Pool modes a SET_POOL_MODE command may set; 'claim' restores the default.
+POOL_MODES = {"claim", "auto_assign", "expand_access", "outsource", "pause_intake"}
 
-async def apply_command(inventory: Inventory, command: HygieneCommand) -> bool:
-    """Apply one command; False when it changed nothing (or was a replay)."""
-    match command.action:
-        case Action.ESCALATE if command.lead_id and command.top_pct:
-            return await inventory.escalate(command)
-        case Action.FLAG | Action.ALERT:
-            # Notifications for managers; lead state does not change.
-            log.info(
-                "manager notified",
-                extra={
-                    "action": command.action.value,
-                    "lead_id": command.lead_id,
-                    "policy": command.policy,
-                    "figures": command.figures,
-                },
+
+@dataclass(frozen=True)
+class CommandApplier:
+    redis: "aioredis.Redis"
+    keys: Keys
+    inventory: Inventory
+    lifecycle: Lifecycle
+    round_robin: RoundRobin
+    clock: Clock
+
+    async def apply(self, config: LeadpoolConfig, command: HygieneCommand) -> bool:
+        """Apply one command; False when it changed nothing (or was a replay)."""
+        problem = missing_fields(command) or unknown_pools(config, command)
+        if problem:
+            log.error(
+                "hygiene command refused: %s",
+                problem,
+                extra={"command_id": command.command_id, "action": command.action},
             )
             return False
-    # TODO: apply auto_assign, return, remove, move, pool modes and source
-    # pauses; until then they are logged so that none passes unseen.
-    log.warning(
-        "hygiene command not applied: action not supported yet",
-        extra={"action": command.action.value, "command_id": command.command_id},
-    )
-    return False
+        changed = await self._apply(config, command)
+        log.info(
+            "hygiene command applied" if changed else "hygiene command changed nothing",
+            extra={
+                "command_id": command.command_id,
+                "action": command.action.value,
+                "lead_id": command.lead_id,
+                "policy": command.policy,
+            },
+        )
+        return changed
+
+    async def _apply(self, config: LeadpoolConfig, command: HygieneCommand) -> bool:
+        now = self.clock.now()
+        lead_id = command.lead_id or ""
+        match command.action:
+            case Action.ESCALATE:
+                return await self.inventory.escalate(command)
+            case Action.RETURN:
+                result = await self.lifecycle.give_back(
+                    config,
+                    lead_id,
+                    now,
+                    reason=ReturnReason.SLA_EXPIRED,
+                    rep_id=command.rep_id,
+                    note=command.message or command.policy,
+                    command_id=command.command_id,
+                )
+            case Action.REMOVE:
+                result = await self.lifecycle.remove(
+                    config,
+                    lead_id,
+                    now,
+                    destination=command.destination or Removal.REVIEW,
+                    policy=command.policy,
+                    reason=command.message or command.policy,
+                    command_id=command.command_id,
+                )
+            case Action.MOVE:
+                result = await self.lifecycle.move(
+                    config,
+                    lead_id,
+                    command.target_pool or "",
+                    now,
+                    policy=command.policy,
+                    command_id=command.command_id,
+                )
+            case Action.AUTO_ASSIGN:
+                return await self._auto_assign(config, command)
+            case Action.SET_POOL_MODE:
+                if not await self._first_time(command):
+                    return False
+                await self.lifecycle.set_pool_mode(
+                    command.pool or "", command.mode or ""
+                )
+                return True
+            case _:
+                # FLAG, ALERT and source pauses change no lead state here:
+                # managers read them from this log, the router pauses sources.
+                return False
+        return isinstance(result, Done)
+
+    async def _auto_assign(
+        self, config: LeadpoolConfig, command: HygieneCommand
+    ) -> bool:
+        if not await self._first_time(command):
+            return False
+        pool = command.pool or (await self.inventory.lead(command.lead_id or "")).get(
+            "pool", ""
+        )
+        if not pool:
+            return False
+        outcome = await self.round_robin.assign(
+            config, pool, self.clock.now(), command.policy, lead_id=command.lead_id
+        )
+        if not isinstance(outcome, Claimed):
+            log.warning(
+                "auto-assignment found no rep; the lead stays in its pool",
+                extra={"lead_id": command.lead_id, "rule": outcome.rule},
+            )
+        return isinstance(outcome, Claimed)
+
+    async def _first_time(self, command: HygieneCommand) -> bool:
+        added = await self.redis.zadd(
+            self.keys.applied_commands,
+            {command.command_id: to_ms(self.clock.now())},
+            nx=True,
+        )
+        return bool(added)
+
+
+def unknown_pools(config: LeadpoolConfig, command: HygieneCommand) -> str | None:
+    for field in ("pool", "target_pool"):
+        name = getattr(command, field)
+        if name is not None and name not in config.pool_names:
+            return f"{field}: unknown pool {name!r}"
+    return None
+
+
+def missing_fields(command: HygieneCommand) -> str | None:
+    """Why a command cannot be applied as sent, naming the field; else None."""
+    needs = {
+        Action.ESCALATE: ["lead_id", "top_pct"],
+        Action.RETURN: ["lead_id"],
+        Action.REMOVE: ["lead_id"],
+        Action.MOVE: ["lead_id", "target_pool"],
+        Action.AUTO_ASSIGN: ["lead_id"],
+        Action.SET_POOL_MODE: ["pool", "mode"],
+    }.get(command.action, [])
+    for field in needs:
+        if getattr(command, field) is None:
+            return f"{field}: required for {command.action.value}"
+    if command.action is Action.SET_POOL_MODE and command.mode not in POOL_MODES:
+        return f"mode: must be one of {sorted(POOL_MODES)}"
+    return None

@@ -23,8 +23,11 @@ class Inventory:
         self.scripts = scripts
         self.clock = clock
 
-    async def stock(self, pooled: PooledLead) -> bool:
-        """Add a routed lead; False when it was already there (a replay)."""
+    async def stock(self, pooled: PooledLead, *, publish: bool = True) -> int:
+        """Add a routed lead: 1 stocked, 2 moved to its new pool, 0 a replay.
+
+        `publish=False` while rebuilding from Kafka: the events exist.
+        """
         lead = pooled.lead
         added = await self.scripts.stock(
             keys=[
@@ -42,9 +45,11 @@ class Inventory:
                 lead.source,
                 pooled.config_version,
                 lead.model_dump_json(),
+                self.keys.prefix,
+                "1" if publish else "0",
             ],
         )
-        return bool(added)
+        return int(added)
 
     async def escalate(self, command: HygieneCommand) -> bool:
         assert command.lead_id is not None and command.top_pct is not None
@@ -61,6 +66,7 @@ class Inventory:
                 command.config_version,
                 command.policy,
                 command.command_id,
+                self.keys.prefix,
             ],
         )
         return changed is not None

@@ -2,14 +2,22 @@
 
 <prefix>:lead:<id>               hash: state, pool, priority, rep, ...
 <prefix>:pool:<pool>:available   sorted set: claimable leads by priority
+<prefix>:pool:<pool>:mode        hash: mode (claim, auto_assign, expand_access)
 <prefix>:rep:<id>:open           set: leads the rep holds open
-<prefix>:rep:<id>:claims         sorted set: the rep's claims by time
+<prefix>:rep:<id>:claims         sorted set: the rep's counted claims by time
 <prefix>:rep:<id>:claims:<pool>  sorted set: the same, one pool
 <prefix>:rep:<id>:claims:q:<q>   sorted set: the same, one pool quality
-<prefix>:rep:<id>:state          hash: claim run, cooldown
+<prefix>:rep:<id>:state          hash: claim run, cooldown, presence (away)
+<prefix>:ledger:<lane>           hash: round-robin count per rep
+<prefix>:ledger:<lane>:seen      hash: the last time each rep was eligible
+<prefix>:transfer:<id>           hash: one transfer request and its decision
+<prefix>:transfers:pending       sorted set: undecided transfers by time
+<prefix>:standings               hash: recalculated tier per rep (JSON)
 <prefix>:commands:applied        sorted set: hygiene command ids applied
 <prefix>:outbox                  stream: events waiting for Kafka
 <prefix>:outbox:cursor           string: last stream id Kafka acknowledged
+<prefix>:marker                  string: written at first start; missing
+                                 later means Redis was emptied
 """
 
 from dataclasses import dataclass
@@ -25,6 +33,9 @@ class Keys:
     def available(self, pool: str) -> str:
         return f"{self.prefix}:pool:{pool}:available"
 
+    def pool_mode(self, pool: str) -> str:
+        return f"{self.prefix}:pool:{pool}:mode"
+
     def rep_open(self, rep_id: str) -> str:
         return f"{self.prefix}:rep:{rep_id}:open"
 
@@ -33,6 +44,23 @@ class Keys:
 
     def rep_state(self, rep_id: str) -> str:
         return f"{self.prefix}:rep:{rep_id}:state"
+
+    def ledger(self, lane: str) -> str:
+        return f"{self.prefix}:ledger:{lane}"
+
+    def ledger_seen(self, lane: str) -> str:
+        return f"{self.prefix}:ledger:{lane}:seen"
+
+    def transfer(self, transfer_id: str) -> str:
+        return f"{self.prefix}:transfer:{transfer_id}"
+
+    @property
+    def pending_transfers(self) -> str:
+        return f"{self.prefix}:transfers:pending"
+
+    @property
+    def standings(self) -> str:
+        return f"{self.prefix}:standings"
 
     @property
     def outbox(self) -> str:
@@ -49,3 +77,7 @@ class Keys:
     @property
     def relay_lock(self) -> str:
         return f"{self.prefix}:outbox:relay-lock"
+
+    @property
+    def marker(self) -> str:
+        return f"{self.prefix}:marker"

@@ -6,16 +6,28 @@ atomically inside the claim script.
 """
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from schemas.config import LeadpoolConfig
 from schemas.config.access import User
+from schemas.config.pools import Pool
 from services.claims.permissions import claim_refusal
-from services.claims.windows import local, window_closed
+from services.claims.windows import Closed, access_window, local
 from services.common.clock import to_ms
 
 _DAY_MS = 86_400_000
+SCAN = 50  # leads looked at for the best claimable one: cooldowns, releases
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An auto-assignment: why, and the round-robin ledger it counts on."""
+
+    reason: str
+    ledger_key: str | None = None
+    weight: float = 1.0
 
 
 def claim_policy(
@@ -24,23 +36,24 @@ def claim_policy(
     moment: datetime,
     prefix: str,
     *,
-    auto: bool = False,
-    reason: str | None = None,
+    assignment: Assignment | None = None,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
     quotas = config.quotas
     velocity = quotas.velocity
-    open_pools, denied = _pool_gates(config, user, moment, auto)
+    auto = assignment is not None
+    gates = _pool_gates(config, user, moment, auto)
     day_start = local(config, moment).replace(hour=0, minute=0, second=0, microsecond=0)
     periods = [r.period_days for r in quotas.ratios] + [
         c.period_days for c in quotas.cross_pool
     ]
 
-    return {
+    policy: dict[str, Any] = {
         "prefix": prefix,
-        "pools": open_pools,
-        "denied": denied,
+        **gates,
+        "blind": {p.name: True for p in config.pools if p.blind_pull},
         "auto": auto,
-        "reason": reason,
+        "reason": assignment.reason if assignment else None,
         "count_auto": quotas.auto_assigned_count,
         "daily_limit": quotas.daily_claims[user.performance],
         "day_start_ms": to_ms(day_start),
@@ -70,7 +83,13 @@ def claim_policy(
             for c in quotas.cross_pool
         ],
         "keep_ms": int((max(periods, default=1) + 1) * _DAY_MS),
+        "scan": SCAN,
+        "dry_run": dry_run,
     }
+    if assignment is not None and assignment.ledger_key is not None:
+        policy["ledger"] = assignment.ledger_key
+        policy["ledger_step"] = 1 / assignment.weight if assignment.weight else 1
+    return policy
 
 
 def encode(policy: dict[str, Any]) -> str:
@@ -81,22 +100,35 @@ def encode(policy: dict[str, Any]) -> str:
 
 def _pool_gates(
     config: LeadpoolConfig, user: User, moment: datetime, auto: bool
-) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
-    open_pools: dict[str, str] = {}
+) -> dict[str, dict[str, Any]]:
+    """Per pool: open (with its quality), widenable, or closed and why."""
+    pools: dict[str, str] = {}
+    widen: dict[str, str] = {}
+    release: dict[str, int] = {}
     denied: dict[str, dict[str, Any]] = {}
     for pool in config.pools:
         rule = claim_refusal(config, user, pool)
-        if rule is None and not auto:
-            closed = window_closed(config, user, pool, moment)
-            if closed is not None:
-                opens = to_ms(closed.opens_at) if closed.opens_at else None
-                denied[pool.name] = {"rule": closed.rule, "reset_ms": opens}
-                continue
-        if rule is None or (auto and rule != "user_inactive"):
-            open_pools[pool.name] = pool.quality.value
-        else:
+        if auto:
+            # Assignment skips permission, tier and windows, never activity.
+            rule = "user_inactive" if rule == "user_inactive" else None
+        if rule is not None:
             denied[pool.name] = {"rule": rule}
-    return open_pools, denied
+            if rule == "tier" and _open_now(config, user, pool, moment):
+                widen[pool.name] = pool.quality.value
+            continue
+        window = None if auto else access_window(config, user, pool, moment)
+        if isinstance(window, Closed):
+            opens = to_ms(window.opens_at) if window.opens_at else None
+            denied[pool.name] = {"rule": window.rule, "reset_ms": opens}
+            continue
+        pools[pool.name] = pool.quality.value
+        if window is not None and window.release_at is not None:
+            release[pool.name] = to_ms(window.release_at)
+    return {"pools": pools, "widen": widen, "release": release, "denied": denied}
+
+
+def _open_now(config: LeadpoolConfig, user: User, pool: Pool, moment: datetime) -> bool:
+    return not isinstance(access_window(config, user, pool, moment), Closed)
 
 
 def _caps(config: LeadpoolConfig, field: str) -> dict[str, int]:
