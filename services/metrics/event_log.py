@@ -10,6 +10,7 @@ aiokafka directly inside the Faust worker.
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from pydantic import ValidationError
@@ -89,32 +90,33 @@ class EventLog:
     ) -> None:
         self.topic = topic
         self.book = book
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
-            group_id=group_id,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            fetch_max_wait_ms=fetch_wait_ms,
-            session_timeout_ms=int(session_timeout_s * 1000),
-            heartbeat_interval_ms=int(session_timeout_s * 1000 / 5),
-        )
+        self._options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap_servers,
+            "group_id": group_id,
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "fetch_max_wait_ms": fetch_wait_ms,
+            "session_timeout_ms": int(session_timeout_s * 1000),
+            "heartbeat_interval_ms": int(session_timeout_s * 1000 / 5),
+        }
+        self.consumer: AIOKafkaConsumer | None = None
 
     def assigned(self) -> int:
-        return len(self.consumer.assignment())
+        return 0 if self.consumer is None else len(self.consumer.assignment())
 
     async def run(self) -> None:
         """Fold events until cancelled."""
-        await self.consumer.start()
+        # aiokafka binds to the running loop, so it is built here, not in init.
+        consumer = self.consumer = AIOKafkaConsumer(**self._options)
+        await consumer.start()
         try:
-            self.consumer.subscribe(
-                [self.topic], listener=_Replay(self.consumer, self.book)
-            )
+            consumer.subscribe([self.topic], listener=_Replay(consumer, self.book))
             while True:
-                batches = await self.consumer.getmany(
+                batches = await consumer.getmany(
                     timeout_ms=500, max_records=BATCH_RECORDS
                 )
                 for tp, records in batches.items():
                     for record in records:
                         self.book.fold_raw(tp.partition, record.offset, record.value)
         finally:
-            await self.consumer.stop()
+            await consumer.stop()
