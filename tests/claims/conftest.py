@@ -37,7 +37,11 @@ class Parts:
 
 @pytest.fixture
 async def parts(redis_url: str, unique_prefix: str) -> AsyncIterator[Parts]:
-    redis = aioredis.from_url(redis_url, decode_responses=True, protocol=2)
+    # Callers beyond the pool's size wait for a connection instead of failing.
+    pool = aioredis.BlockingConnectionPool.from_url(
+        redis_url, max_connections=64, decode_responses=True, protocol=2
+    )
+    redis = aioredis.Redis(connection_pool=pool)
     keys = Keys(f"lp:{unique_prefix}:claims")
     scripts = Scripts.register(redis)
     clock = VirtualClock(MONDAY_10)
@@ -56,3 +60,4 @@ async def parts(redis_url: str, unique_prefix: str) -> AsyncIterator[Parts]:
     if stale:
         await redis.delete(*stale)
     await redis.aclose()
+    await pool.disconnect()

@@ -7,6 +7,7 @@ from typing import Any
 
 from schemas.config import LeadpoolConfig
 from schemas.config.access import Role, Team, User
+from schemas.config.pools import seed_pools
 from schemas.events import PooledLead
 from schemas.lead import Lead
 
@@ -63,3 +64,24 @@ def pooled(
         routed_at=at,
         fast_lane=fast_lane,
     )
+
+
+def pools(**changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The seed's pools, with per-pool changes: `pools(hot={...})`."""
+    return [
+        pool.model_dump(mode="json") | changes.get(pool.name, {})
+        for pool in seed_pools()
+    ]
+
+
+# Quotas that stay out of the way, so one test exercises one rule.
+RELAXED: dict[str, Any] = {
+    "velocity": {"max_claims_per_hour": 1000, "consecutive_claims": 1000},
+    "ratios": [],
+    "cross_pool": [],
+    "max_open_leads": 1000,
+}
+
+
+def relaxed(users: list[User], **quotas: Any) -> LeadpoolConfig:
+    return config(users, quotas=RELAXED | quotas)
