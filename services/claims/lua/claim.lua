@@ -74,7 +74,7 @@ end
 
 local function released(pool, stocked_ms)
   local cutoff = policy.release[pool]
-  return (not cutoff) or tonumber(stocked_ms or 0) < cutoff
+  return (not cutoff) or tonumber(stocked_ms or 0) <= cutoff
 end
 
 local LEAD_FIELDS = {'state', 'pool', 'returned_by', 'returned_until_ms',
