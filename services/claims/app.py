@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas.commands import HygieneCommand
-from schemas.events import PooledLead
+from schemas.config import LeadpoolConfig
+from schemas.events import PooledLead, ReturnReason
 from services.claims.api import ClaimsApi
 from services.claims.claiming import Claims
 from services.claims.commands import CommandApplier
@@ -15,8 +16,10 @@ from services.claims.inventory import Inventory
 from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
 from services.claims.outbox import OutboxRelay
+from services.claims.rebuild import Rebuild
 from services.claims.roundrobin import RoundRobin
 from services.claims.scripts import Scripts
+from services.claims.transfers import Transfers
 from services.common.clock import Clock
 from services.common.faust_app import consumer_health, create_faust_app
 from services.common.http import HttpService
@@ -42,6 +45,8 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     lifecycle = Lifecycle(redis, keys, scripts)
     round_robin = RoundRobin(redis, keys, claims)
     applier = CommandApplier(redis, keys, inventory, lifecycle, round_robin, clock)
+    transfers = Transfers(redis, keys, scripts)
+    rebuild = Rebuild(redis, keys, inventory, settings.kafka_bootstrap_servers)
 
     pool_topics = [
         settings.topic(config.topics.pool(name)) for name in config.pool_names
@@ -115,8 +120,44 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def watch_config() -> None:
         await follow_config(settings, live)
 
-    api = ClaimsApi(live, inventory, claims, clock)
+    @app.task
+    async def rebuild_if_emptied() -> None:
+        await rebuild.run_if_needed(
+            live.current, pool_topics, settings.topic(config.topics.events)
+        )
+
+    pending: set[asyncio.Future[None]] = set()
+
+    def on_config(old: LeadpoolConfig, new: LeadpoolConfig) -> None:
+        gone = deactivated(old, new)
+        if gone:
+            task = asyncio.ensure_future(return_open_leads(new, gone))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+    async def return_open_leads(config: LeadpoolConfig, reps: list[str]) -> None:
+        """A deactivated user's open leads go back to their pools at once."""
+        for rep_id in reps:
+            for lead_id in await lifecycle.open_leads(rep_id):
+                await lifecycle.give_back(
+                    config,
+                    lead_id,
+                    clock.now(),
+                    reason=ReturnReason.REP_DEACTIVATED,
+                    rep_id=rep_id,
+                )
+            log.info("deactivated user's leads returned", extra={"rep_id": rep_id})
+
+    live.subscribe(on_config)
+
+    api = ClaimsApi(live, inventory, claims, clock, lifecycle, transfers, round_robin)
     port = settings.web_port or DEFAULT_PORT
     web_app = api.web_app(lambda: consumer_health(app))
     app.web_server(HttpService(web_app, settings.web_host, port))
     return app
+
+
+def deactivated(old: LeadpoolConfig, new: LeadpoolConfig) -> list[str]:
+    """Users active in the old configuration and inactive or gone in the new."""
+    now_active = {user.id for user in new.users if user.active}
+    return [user.id for user in old.users if user.active and user.id not in now_active]

@@ -1,10 +1,12 @@
 """How a refused claim is explained over HTTP (problem details)."""
 
+from typing import Any
+
 from services.claims.claiming import Refused
 from services.common.http import Problem
 
 _NOT_FOUND = {"unknown_lead"}
-_CONFLICT = {"not_available", "pool_empty"}
+_CONFLICT = {"not_available", "pool_empty", "no_eligible_rep"}
 _LIMITS = {
     "daily_quota",
     "pool_daily_cap",
@@ -29,6 +31,12 @@ _TITLES = {
     "permission:claim": "Missing permission: claim",
     "tier": "Your performance tier cannot claim from this pool",
     "function": "This pool is for other rep functions",
+    "user_inactive": "Your user is deactivated",
+    "availability:away": "You are marked away",
+    "availability:absent": "You are out of office",
+    "blind_pull": "This pool hands out its next best lead; do not choose",
+    "pool_mode:auto_assign": "This pool is auto-assigning; claims are paused",
+    "no_eligible_rep": "No eligible rep with capacity",
 }
 
 
@@ -61,6 +69,9 @@ def refusal_problem(refused: Refused) -> Problem:
         detail += f": {refused.count} of {refused.limit}"
     if resets:
         detail += f", resets at {resets}"
+    extensions: dict[str, Any] = {}
+    if refused.rule.startswith("permission:"):
+        extensions["permission"] = refused.rule.split(":", 1)[1]
     return Problem(
         status_for(refused.rule),
         title_for(refused.rule),
@@ -70,4 +81,29 @@ def refusal_problem(refused: Refused) -> Problem:
         count=refused.count,
         limit=refused.limit,
         resets_at=resets,
+        **extensions,
+    )
+
+
+_REJECTIONS = {
+    "not_holder": (403, "You do not hold this lead"),
+    "unknown_lead": (404, "No such lead"),
+    "unknown_transfer": (404, "No such transfer"),
+    "not_claimed": (409, "The lead is not claimed"),
+    "not_available": (409, "The lead is not available"),
+    "not_movable": (409, "The lead can no longer move"),
+    "already_decided": (409, "The transfer was decided already"),
+    "same_pool": (409, "The lead is in that pool already"),
+}
+
+
+def rejection_problem(rule: str) -> Problem:
+    """A lifecycle change that could not be made, as problem details."""
+    status, title = _REJECTIONS.get(rule, (409, "Change refused"))
+    return Problem(
+        status,
+        title,
+        f"refused by rule {rule!r}",
+        kind=f"https://leadpool.dev/problems/lead/{rule}",
+        rule=rule,
     )

@@ -1,0 +1,238 @@
+"""Rebuilding the Redis working view from Kafka after Redis was emptied.
+
+A marker key is written once the view is complete. At start a missing
+marker (a first start, or an emptied Redis) or one left at `rebuilding`
+(a crash mid-way) triggers a replay: every pool topic from the beginning
+(stocking without publishing, the events exist already), then
+`leads.events` from the beginning, applied to the view.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from pydantic import ValidationError
+
+from schemas.config import LeadpoolConfig
+from schemas.events import (
+    LeadClaimed,
+    LeadContacted,
+    LeadEscalated,
+    LeadEvent,
+    LeadOutcome,
+    LeadRemoved,
+    LeadReturned,
+    LeadTransferDecided,
+    LeadTransferred,
+    LeadTransferRequested,
+    Outcome,
+    PooledLead,
+    lead_event_adapter,
+)
+from services.claims.inventory import Inventory
+from services.claims.keys import Keys
+from services.common.clock import to_ms
+
+log = logging.getLogger(__name__)
+
+READY = "ready"
+REBUILDING = "rebuilding"
+
+
+@dataclass(frozen=True)
+class Replayed:
+    leads: int
+    events: int
+
+
+class Rebuild:
+    def __init__(
+        self,
+        redis: "aioredis.Redis",
+        keys: Keys,
+        inventory: Inventory,
+        bootstrap_servers: str,
+    ) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.inventory = inventory
+        self.bootstrap_servers = bootstrap_servers
+
+    async def run_if_needed(
+        self, config: LeadpoolConfig, pool_topics: list[str], events_topic: str
+    ) -> Replayed | None:
+        marker = await self.redis.get(self.keys.marker)
+        if marker == READY:
+            return None
+        log.warning(
+            "claims view missing in Redis (marker %s): rebuilding from Kafka",
+            marker or "absent",
+        )
+        await self.redis.set(self.keys.marker, REBUILDING)
+        replayed = await self.replay(config, pool_topics, events_topic)
+        await self.redis.set(self.keys.marker, READY)
+        log.warning(
+            "claims view rebuilt from Kafka: %d leads, %d events",
+            replayed.leads,
+            replayed.events,
+        )
+        return replayed
+
+    async def replay(
+        self, config: LeadpoolConfig, pool_topics: list[str], events_topic: str
+    ) -> Replayed:
+        leads = 0
+        async for raw in self._records(pool_topics):
+            try:
+                pooled = PooledLead.model_validate_json(raw)
+            except ValidationError:
+                continue  # refused and logged when first consumed
+            leads += bool(await self.inventory.stock(pooled, publish=False))
+        events = 0
+        async for raw in self._records([events_topic]):
+            try:
+                event = lead_event_adapter.validate_json(raw)
+            except ValidationError:
+                continue
+            await self.apply(config, event)
+            events += 1
+        return Replayed(leads, events)
+
+    async def apply(self, config: LeadpoolConfig, event: LeadEvent) -> None:
+        """Replay one event's effect on the view; publishes nothing."""
+        lead_key = self.keys.lead(event.lead_id)
+        at = to_ms(event.occurred_at)
+        match event:
+            case LeadClaimed():
+                await self._claimed(config, event, at)
+            case LeadReturned():
+                cooldown = int(config.quotas.return_cooldown_hours * 3_600_000)
+                await self.redis.hset(
+                    lead_key,
+                    mapping={
+                        "state": "available",
+                        "rep": "",
+                        "returned_by": event.rep_id,
+                        "returned_until_ms": at + cooldown,
+                    },
+                )
+                await self.redis.srem(self.keys.rep_open(event.rep_id), event.lead_id)
+                await self._make_available(event.lead_id, event.pool)
+            case LeadContacted():
+                await self.redis.hset(
+                    lead_key, mapping={"state": "contacted", "contacted_ms": at}
+                )
+            case LeadOutcome():
+                state = (
+                    "opportunity" if event.outcome is Outcome.OPPORTUNITY else "closed"
+                )
+                await self.redis.hset(lead_key, "state", state)
+                await self.redis.srem(self.keys.rep_open(event.rep_id), event.lead_id)
+            case LeadEscalated():
+                await self.redis.hset(lead_key, "priority", event.priority)
+                if await self.redis.hget(lead_key, "state") == "available":
+                    await self._make_available(event.lead_id, event.pool)
+            case LeadTransferred():
+                await self.redis.zrem(
+                    self.keys.available(event.from_pool), event.lead_id
+                )
+                await self.redis.hset(lead_key, "pool", event.pool)
+                if await self.redis.hget(lead_key, "state") == "available":
+                    await self._make_available(event.lead_id, event.pool)
+            case LeadRemoved():
+                await self.redis.hset(lead_key, "state", "removed")
+                await self.redis.zrem(self.keys.available(event.pool), event.lead_id)
+            case LeadTransferRequested() | LeadTransferDecided():
+                await self._transfer(event, at)
+
+    async def _claimed(
+        self, config: LeadpoolConfig, event: LeadClaimed, at: int
+    ) -> None:
+        lead_key = self.keys.lead(event.lead_id)
+        member = f"{event.lead_id}@{at}"
+        log_key = self.keys.rep_claims(event.rep_id)
+        quality = (
+            config.pool(event.pool).quality.value
+            if event.pool in config.pool_names
+            else "other"
+        )
+        await self.redis.hset(
+            lead_key,
+            mapping={
+                "state": "claimed",
+                "rep": event.rep_id,
+                "claimed_ms": at,
+                "auto": int(event.auto_assigned),
+            },
+        )
+        await self.redis.zrem(self.keys.available(event.pool), event.lead_id)
+        await self.redis.sadd(self.keys.rep_open(event.rep_id), event.lead_id)
+        if not event.auto_assigned or config.quotas.auto_assigned_count:
+            await self.redis.zadd(log_key, {member: at})
+        await self.redis.zadd(f"{log_key}:{event.pool}", {member: at})
+        await self.redis.zadd(f"{log_key}:q:{quality}", {member: at})
+
+    async def _make_available(self, lead_id: str, pool: str) -> None:
+        priority = await self.redis.hget(self.keys.lead(lead_id), "priority")
+        await self.redis.zadd(
+            self.keys.available(pool), {lead_id: float(priority or 0)}
+        )
+
+    async def _transfer(
+        self, event: LeadTransferRequested | LeadTransferDecided, at: int
+    ) -> None:
+        key = self.keys.transfer(event.transfer_id)
+        if isinstance(event, LeadTransferRequested):
+            await self.redis.hset(
+                key,
+                mapping={
+                    "transfer_id": event.transfer_id,
+                    "lead_id": event.lead_id,
+                    "from_pool": event.pool,
+                    "to_pool": event.to_pool,
+                    "requested_by": event.requested_by,
+                    "reason": event.reason,
+                    "status": "pending",
+                    "requested_ms": at,
+                },
+            )
+            await self.redis.zadd(self.keys.pending_transfers, {event.transfer_id: at})
+            return
+        status = "approved" if event.approved else "rejected"
+        await self.redis.hset(
+            key, mapping={"status": status, "decided_by": event.decided_by}
+        )
+        await self.redis.zrem(self.keys.pending_transfers, event.transfer_id)
+
+    async def _records(self, topics: list[str]) -> AsyncIterator[bytes]:
+        """Every record of the topics from the beginning to their end now."""
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            partitions = [
+                TopicPartition(topic, p)
+                for topic in topics
+                for p in sorted(consumer.partitions_for_topic(topic) or set())
+            ]
+            if not partitions:
+                return
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            ends = await consumer.end_offsets(partitions)
+            remaining = {tp for tp, end in ends.items() if end > 0}
+            while remaining:
+                batches = await consumer.getmany(*remaining, timeout_ms=500)
+                for tp, records in batches.items():
+                    for record in records:
+                        if record.value is not None:
+                            yield record.value
+                    if records and records[-1].offset + 1 >= ends[tp]:
+                        remaining.discard(tp)
+        finally:
+            await consumer.stop()
