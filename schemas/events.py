@@ -49,6 +49,58 @@ class RejectedLead(Contract):
     intake_offset: int | None = None
 
 
+class LeadMerged(Contract):
+    """A duplicate intake message folded into an existing lead (`leads.merged`).
+
+    When the merge moved the lead to another pool, the router also sends
+    the lead again on its new pool topic, with the same lead id.
+    """
+
+    event_id: str = Field(min_length=1, description="Stable per intake message")
+    lead_id: str = Field(description="The existing lead it was merged into")
+    matched_on: str = Field(description="external_id, email or phone")
+    source: str
+    score_before: int
+    score_after: int
+    pool_before: str
+    pool_after: str
+    rule: str | None
+    reason: str
+    config_version: str
+    merged_at: AwareDatetime
+    activity: Lead = Field(description="The duplicate, normalised, as activity")
+
+
+class LeadOffered(Contract):
+    """A fast-lane lead offered to one rep (`leads.offers`), for notifications.
+
+    The rep accepts through the claims service's claim; the first claim wins.
+    Unclaimed at `expires_at`, claims auto-assigns it round robin.
+    """
+
+    event_id: str = Field(min_length=1)
+    lead_id: str
+    pool: str
+    rep_id: str
+    offered_at: AwareDatetime
+    expires_at: AwareDatetime
+    contact_sla_minutes: float
+    score: int
+    config_version: str
+
+
+class HeldLead(Contract):
+    """An intake message of a paused source, kept on `leads.held` until resumed."""
+
+    original: str = Field(description="The payload exactly as received (UTF-8)")
+    source: str
+    held_at: AwareDatetime
+    config_version: str
+    intake_topic: str | None = None
+    intake_partition: int | None = None
+    intake_offset: int | None = None
+
+
 class ReturnReason(StrEnum):
     REP_RETURNED = "rep_returned"
     SLA_EXPIRED = "sla_expired"

@@ -13,7 +13,14 @@ from pydantic import BaseModel, TypeAdapter
 
 from schemas.commands import HygieneCommand
 from schemas.config import LeadpoolConfig
-from schemas.events import LeadEvent, PooledLead, RejectedLead
+from schemas.events import (
+    HeldLead,
+    LeadEvent,
+    LeadMerged,
+    LeadOffered,
+    PooledLead,
+    RejectedLead,
+)
 from schemas.intake import IntakeLead
 from schemas.lead import Lead
 
@@ -24,6 +31,9 @@ CONTRACTS: dict[str, type[BaseModel] | TypeAdapter[Any]] = {
     "lead": Lead,
     "pooled-lead": PooledLead,
     "rejected-lead": RejectedLead,
+    "merged-lead": LeadMerged,
+    "lead-offer": LeadOffered,
+    "held-lead": HeldLead,
     "lead-event": TypeAdapter(LeadEvent),
     "hygiene-command": HygieneCommand,
     "leadpool-config": LeadpoolConfig,

@@ -70,6 +70,11 @@ class LeadpoolConfig(Settings):
             (f"routing.rules[{i}].pool", r.pool)
             for i, r in enumerate(self.routing.rules)
         ]
+        named += [
+            (f"routing.accounts[{i}].pool", a.pool)
+            for i, a in enumerate(self.routing.accounts)
+            if a.pool is not None
+        ]
         for i, user in enumerate(self.users):
             named += [(f"users[{i}].pools", pool) for pool in user.pools]
         for i, team in enumerate(self.teams):

@@ -12,6 +12,7 @@ class Topics(Settings):
     hygiene_actions: str = "hygiene.actions"
     offers: str = "leads.offers"
     held: str = "leads.held"
+    merged: str = "leads.merged"
     config: str = "leadpool.config"
     pool_prefix: str = "pool."
     partitions: int = Field(default=4, ge=1)

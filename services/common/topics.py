@@ -27,6 +27,7 @@ def topic_names(settings: ServiceSettings, config: LeadpoolConfig) -> list[str]:
         topics.hygiene_actions,
         topics.offers,
         topics.held,
+        topics.merged,
         *(topics.pool(name) for name in config.pool_names),
     ]
     return [settings.topic(name) for name in names]

@@ -1,19 +1,37 @@
-"""The router's Faust wiring: intake topic in, pool topics or rejections out."""
+"""The router's Faust wiring: intake in; pool topics, merges, holds out.
 
+Agents stay thin: they batch events, hand them to `Router.handle` (pure
+decisions plus the dedupe window) and send what it returns, waiting for
+the broker before Faust acknowledges the batch (at-least-once; the window
+makes a redelivered message repeat its first outcome).
+"""
+
+import asyncio
 import logging
 from typing import Any
 
-from schemas.events import PooledLead
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from schemas.events import HeldLead
 from services.common.clock import Clock
 from services.common.faust_app import consumer_health, create_faust_app
-from services.common.http import HttpService, new_web_app
+from services.common.http import HttpService
 from services.common.live_config import LiveConfig, follow_config
+from services.common.redis_client import connect_redis
 from services.common.settings import ServiceSettings
-from services.router.decide import IntakeRecord, decide
+from services.router.api import RouterApi
+from services.router.decide import IntakeRecord
+from services.router.pause import PauseGate
+from services.router.pipeline import BatchResult, Router
+from services.router.window import DedupeWindow
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8081
+BATCH_MAX = 500  # events per agent batch: one Redis round trip for all
+BATCH_WITHIN_S = 0.005  # a lone lead waits at most this long for company
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -21,55 +39,93 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     app = create_faust_app(
         "router", settings, partitions=config.topics.partitions, web_enabled=True
     )
+    window = DedupeWindow(connect_redis(settings), settings.redis_key("router"))
+    router = Router(window, clock)
+    gate = PauseGate(live)
+    registry = CollectorRegistry()
+    outcomes = Counter(
+        "leadpool_router_outcomes",
+        "Intake messages by outcome",
+        ["outcome"],
+        registry=registry,
+    )
+
     topics = config.topics
     intake = app.topic(
         settings.topic(topics.intake), value_type=bytes, value_serializer="raw"
     )
-    rejected = app.topic(settings.topic(topics.rejected), value_serializer="raw")
-    pools: dict[str, Any] = {}
+    held = app.topic(
+        settings.topic(topics.held), value_type=bytes, value_serializer="raw"
+    )
+    outputs: dict[str, Any] = {}
 
-    def pool_topic(name: str) -> Any:
+    def output(name: str) -> Any:
         # Built on first use, so a pool added by a new config version works.
-        if name not in pools:
-            pools[name] = app.topic(
-                settings.topic(live.current.topics.pool(name)), value_serializer="raw"
-            )
-        return pools[name]
+        if name not in outputs:
+            outputs[name] = app.topic(settings.topic(name), value_serializer="raw")
+        return outputs[name]
+
+    async def send(result: BatchResult) -> None:
+        pending = [
+            await output(e.topic).send(key=e.key, value=e.value)
+            for e in result.emissions
+        ]
+        await asyncio.gather(*pending)
+        for outcome, count in result.outcomes.items():
+            outcomes.labels(outcome).inc(count)
 
     @app.agent(intake)
     async def route(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
+        async for events in stream.take_events(BATCH_MAX, within=BATCH_WITHIN_S):
+            now = clock.now()
+            records = [
+                IntakeRecord(
+                    raw=event.value,
+                    received_at=now,
+                    topic=event.message.topic,
+                    partition=event.message.partition,
+                    offset=event.message.offset,
+                )
+                for event in events
+            ]
+            await send(await router.handle(records, live.current))
+
+    @app.agent(held)
+    async def release(stream: Any) -> None:
+        # TODO: a held lead of a still-paused source blocks the held leads
+        # behind it on this worker, even of resumed sources; one held topic
+        # per source (or a cursor per source) would lift that.
+        async for raw in stream:
+            lead = HeldLead.model_validate_json(raw)
+            if gate.is_paused(lead.source):
+                log.info("held leads waiting for resume", extra={"source": lead.source})
+                await gate.wait_resumed(lead.source)
             record = IntakeRecord(
-                raw=event.value,
+                raw=lead.original.encode(),
                 received_at=clock.now(),
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
+                topic=lead.intake_topic,
+                partition=lead.intake_partition,
+                offset=lead.intake_offset,
+                released=True,
             )
-            outcome = decide(record, live.current)
-            if isinstance(outcome, PooledLead):
-                await pool_topic(outcome.pool).send(
-                    key=outcome.lead.lead_id.encode(),
-                    value=outcome.model_dump_json().encode(),
-                )
-                log.debug("lead routed", extra={"lead_id": outcome.lead.lead_id})
-            else:
-                await rejected.send(value=outcome.model_dump_json().encode())
-                log.info(
-                    "lead rejected",
-                    extra={
-                        "offset": message.offset,
-                        "partition": message.partition,
-                        "reasons": [r.model_dump() for r in outcome.reasons],
-                    },
-                )
+            await send(await router.handle([record], live.current))
 
     @app.task
     async def watch_config() -> None:
         await follow_config(settings, live)
 
-    web_app = new_web_app(health=lambda: consumer_health(app))
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(
+            body=generate_latest(registry),
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )
+
+    async def produce(payloads: list[bytes]) -> None:
+        pending = [await intake.send(value=payload) for payload in payloads]
+        await asyncio.gather(*pending)
+
+    api = RouterApi(live, window, produce, clock)
+    web_app = api.web_app(lambda: consumer_health(app), metrics)
     port = settings.web_port or DEFAULT_PORT
     app.web_server(HttpService(web_app, settings.web_host, port))
     return app
