@@ -2,7 +2,7 @@
 
 import click
 
-from services.cli import config_cmd, demo_cmd
+from services.cli import config_cmd, demo_cmd, report_cmd
 
 
 @click.group()
@@ -13,6 +13,7 @@ def cli() -> None:
 
 cli.add_command(config_cmd.config)
 cli.add_command(demo_cmd.demo)
+cli.add_command(report_cmd.report)
 
 
 if __name__ == "__main__":

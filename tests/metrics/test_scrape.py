@@ -5,6 +5,8 @@ scraped by a real Prometheus.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -15,8 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
+from services.cli.main import cli
 from tests.infra import unique_name, wait_until, wait_until_sync
 from tests.metrics.dashboards import panel_queries
 from tests.metrics.known_events import EXPECTED, Labels, entry_sums, known_events
@@ -144,3 +148,32 @@ def test_every_dashboard_panel_query_returns_data(monitoring: Monitoring) -> Non
         return [where for where, expr in queries if not prometheus.query(expr)]
 
     wait_until_sync(lambda: not empty(), timeout_s=60, message=lambda: str(empty()))
+
+
+def report_figure(url: str, section: str, group: str, name: str) -> str:
+    args = ["report", "--period", "week", "--csv", "--prometheus-url", url]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    for row in csv.DictReader(io.StringIO(result.output)):
+        if (row["section"], row["group"], row["figure"]) == (section, group, name):
+            return row["value"]
+    return ""
+
+
+def test_the_weekly_report_shows_the_known_figures_as_csv(
+    monitoring: Monitoring,
+) -> None:
+    url = monitoring.prometheus.url
+    wait_until_sync(lambda: report_figure(url, "pool", "hot", "added") == "3")
+
+    def figure(section: str, group: str, name: str) -> str:
+        return report_figure(url, section, group, name)
+
+    assert figure("pool", "hot", "added") == "3"
+    assert figure("pool", "hot", "depletion") == "0.666667"
+    assert figure("pool", "hot", "time to claim h") == "0.75"
+    assert figure("pool", "hot", "average deal") == "25000"
+    assert figure("pool", "cold", "contact violations") == "2"
+    assert figure("pool", "warm", "transfer rate") == "0.5"
+    assert figure("score band", "hot", "to closed-won") == "0.333333"
+    assert figure("score band", "cold", "to opportunity") == "0"
