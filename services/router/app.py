@@ -125,7 +125,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         await asyncio.gather(*pending)
 
     api = RouterApi(live, window, produce, clock)
-    web_app = api.web_app(lambda: consumer_health(app), metrics)
+
+    def health() -> dict[str, Any]:
+        return {**consumer_health(app), "config_version": live.current.version}
+
+    web_app = api.web_app(health, metrics)
     port = settings.web_port or DEFAULT_PORT
     app.web_server(HttpService(web_app, settings.web_host, port))
     return app

@@ -1,0 +1,41 @@
+"""Reading and writing the test deployment's topics with plain aiokafka."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+from tests.infra import wait_until
+
+
+async def read_all(
+    bootstrap: str, topic: str, want: int, timeout_s: float = 30
+) -> list[Any]:
+    """Every record of `topic` from the start, once at least `want` arrived."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    records: list[Any] = []
+    try:
+
+        async def enough() -> bool:
+            batches = await consumer.getmany(timeout_ms=200)
+            records.extend(r for batch in batches.values() for r in batch)
+            return len(records) >= want
+
+        await wait_until(
+            enough,
+            timeout_s=timeout_s,
+            interval_s=0,
+            message=lambda: f"{want} records on {topic}, got {len(records)}",
+        )
+    finally:
+        await consumer.stop()
+    return records
+
+
+def values(records: list[Any]) -> list[dict[str, Any]]:
+    return [json.loads(record.value) for record in records]
