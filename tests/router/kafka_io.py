@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
@@ -11,9 +12,14 @@ from tests.infra import wait_until
 
 
 async def read_all(
-    bootstrap: str, topic: str, want: int, timeout_s: float = 30
+    bootstrap: str,
+    topic: str,
+    want: int,
+    timeout_s: float = 30,
+    count: Callable[[list[Any]], int] = len,
 ) -> list[Any]:
-    """Every record of `topic` from the start, once at least `want` arrived."""
+    """Every record of `topic` from the start, once `count` of them reaches
+    `want` (by default: once at least `want` records arrived)."""
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest"
     )
@@ -24,13 +30,13 @@ async def read_all(
         async def enough() -> bool:
             batches = await consumer.getmany(timeout_ms=200)
             records.extend(r for batch in batches.values() for r in batch)
-            return len(records) >= want
+            return count(records) >= want
 
         await wait_until(
             enough,
             timeout_s=timeout_s,
             interval_s=0,
-            message=lambda: f"{want} records on {topic}, got {len(records)}",
+            message=lambda: f"{want} on {topic}, got {count(records)}",
         )
     finally:
         await consumer.stop()
@@ -39,3 +45,7 @@ async def read_all(
 
 def values(records: list[Any]) -> list[dict[str, Any]]:
     return [json.loads(record.value) for record in records]
+
+
+def distinct_leads(records: list[Any]) -> int:
+    return len({json.loads(record.value)["lead"]["lead_id"] for record in records})
