@@ -2,7 +2,7 @@
 
 import click
 
-from services.cli import config_cmd, demo_cmd, report_cmd
+from services.cli import config_cmd, demo_cmd, explain_cmd, import_cmd, report_cmd
 
 
 @click.group()
@@ -13,6 +13,8 @@ def cli() -> None:
 
 cli.add_command(config_cmd.config)
 cli.add_command(demo_cmd.demo)
+cli.add_command(import_cmd.import_leads)
+cli.add_command(explain_cmd.explain)
 cli.add_command(report_cmd.report)
 
 

@@ -6,13 +6,16 @@ import copy
 import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+from click.testing import CliRunner
 
 from schemas.config import LeadpoolConfig
+from services.cli.main import cli
 from services.common.live_config import publish_config
 from services.common.settings import ServiceSettings
 from tests.infra import unique_name, wait_until
@@ -207,3 +210,31 @@ async def test_a_lead_over_90_is_offered_to_several_reps_at_once(
     assert fast["fast_lane"] is True
     assert {o["lead_id"] for o in offers} == {fast["lead"]["lead_id"]}
     assert len({o["rep_id"] for o in offers}) == 3
+
+
+async def test_a_csv_import_reports_accepted_duplicates_and_rejects(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "email,score,company,external_id\n"
+        "a1@imp.example,40,Acme,i-1\n"
+        "a1@imp.example,45,Acme,i-1\n"
+        "broken,40,Acme,i-2\n"
+    )
+    run = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(leads),
+            "--router",
+            deployment.workers[0].url,
+            "--api-key",
+            API_KEY,
+        ],
+    )
+
+    assert run.exit_code == 0, run.output
+    assert "accepted 2, duplicates 1, rejected 1" in run.output
+    rejects = (tmp_path / "leads.rejects.csv").read_text()
+    assert "broken" in rejects and "a1@imp" not in rejects

@@ -1,0 +1,121 @@
+"""`leadpool import FILE`: send a CSV or JSON-lines file to the router webhook.
+
+Leads go in batches; a batch the router refuses names each bad lead, which
+is written to the rejects file (same format, fixable and re-importable)
+while the rest of the batch is sent again.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import httpx
+
+BATCH = 500  # leads per request; the router accepts up to its max_batch
+
+
+@click.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--router",
+    "router_url",
+    default="http://127.0.0.1:8081",
+    envvar="LEADPOOL_ROUTER_URL",
+    show_default=True,
+)
+@click.option(
+    "--api-key",
+    envvar="LEADPOOL_SOURCE_KEY",
+    required=True,
+    help="The source's webhook API key",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where refused leads go (default: PATH.rejects.<ext>)",
+)
+def import_leads(
+    path: Path, router_url: str, api_key: str, rejects: Path | None
+) -> None:
+    """Import leads from PATH (.csv or .jsonl) and print a summary."""
+    rows = list(_read(path))
+    rejects = rejects or path.with_suffix(f".rejects{path.suffix}")
+    totals = {"accepted": 0, "duplicates": 0, "rejected": 0}
+    refused: list[tuple[dict[str, Any], str]] = []
+
+    with (
+        httpx.Client(
+            base_url=router_url, headers={"X-Api-Key": api_key}, timeout=60
+        ) as http,
+        click.progressbar(length=len(rows), label="importing") as bar,
+    ):
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            accepted, bad = _send(http, batch)
+            totals["accepted"] += accepted["accepted"]
+            totals["duplicates"] += sum(
+                1 for lead in accepted["leads"] if lead["duplicate_of"]
+            )
+            totals["rejected"] += len(bad)
+            refused += bad
+            bar.update(len(batch))
+
+    if refused:
+        _write(rejects, [row for row, _ in refused])
+        click.echo(f"rejects written to {rejects}")
+    click.echo(
+        f"accepted {totals['accepted']}, duplicates {totals['duplicates']}, "
+        f"rejected {totals['rejected']}"
+    )
+
+
+def _send(
+    http: httpx.Client, batch: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[tuple[dict[str, Any], str]]]:
+    bad: list[tuple[dict[str, Any], str]] = []
+    while batch:
+        answer = http.post("/leads", json=batch)
+        if answer.status_code == 202:
+            return answer.json(), bad
+        body = answer.json()
+        if answer.status_code != 422 or not body.get("errors"):
+            raise click.ClickException(f"{body.get('title')}: {body.get('detail')}")
+        reasons: dict[int, list[str]] = {}
+        for error in body["errors"]:
+            index, _, field = error["field"].partition("].")
+            reasons.setdefault(int(index.lstrip("[").rstrip("]")), []).append(
+                f"{field or '$'}: {error['reason']}"
+            )
+        bad += [(batch[i], "; ".join(r)) for i, r in reasons.items()]
+        batch = [row for i, row in enumerate(batch) if i not in reasons]
+    return {"accepted": 0, "leads": []}, bad
+
+
+def _read(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        if path.suffix == ".csv":
+            for row in csv.DictReader(handle):
+                yield {key: _cell(value) for key, value in row.items() if value != ""}
+        else:
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def _cell(value: str) -> Any:
+    # CSV has no types; the score must reach the router as a number.
+    return int(value) if value.isdigit() else value
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        if path.suffix == ".csv":
+            fields = sorted({key for row in rows for key in row})
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            handle.writelines(json.dumps(row) + "\n" for row in rows)
