@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
 from schemas.config import LeadpoolConfig
 from services.common.clock import Clock, WallClock
@@ -19,6 +19,7 @@ from services.common.settings import ServiceSettings
 from services.metrics.event_log import EventLog, FigureBook
 from services.metrics.exposition import FiguresCollector
 from services.metrics.policy import fold_policy
+from services.metrics.text_format import render
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def create_app(
         await follow_config(settings, live)
 
     async def metrics(request: web.Request) -> web.Response:
-        body = generate_latest(registry)
+        body = render(registry.collect())
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     def health() -> dict[str, Any]:

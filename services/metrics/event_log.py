@@ -30,6 +30,7 @@ class FigureBook:
     def __init__(self, policy: Callable[[], FoldPolicy]) -> None:
         self._policy = policy
         self.partitions: dict[int, PartitionFigures] = {}
+        self.read = 0
         self.refused = 0
 
     def restart(self, partition: int) -> None:
@@ -39,6 +40,7 @@ class FigureBook:
         self.partitions.pop(partition, None)
 
     def fold_raw(self, partition: int, offset: int, raw: bytes | None) -> None:
+        self.read += 1
         figures = self.partitions.get(partition)
         if figures is None:
             figures = self.partitions[partition] = PartitionFigures(self._policy())

@@ -10,13 +10,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from prometheus_client.core import (
-    CounterMetricFamily,
-    GaugeMetricFamily,
-    HistogramMetricFamily,
-    Metric,
-)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from prometheus_client.samples import Sample
 
 from schemas.config import LeadpoolConfig
 from services.common.clock import Clock
@@ -135,36 +131,55 @@ class FiguresCollector(Collector):
         self._partitions = partitions
         self._config = config
         self._clock = clock
+        self._config_gauges: tuple[str, list[Metric]] = ("", [])
 
     def collect(self) -> Iterable[Metric]:
         owned = sorted(self._partitions().items())
         yield from self._counters(owned)
         yield from self._histograms(owned)
         yield from self._open_gauges(owned)
-        yield from config_gauges(self._config())
+        yield from self._configured()
+
+    def _configured(self) -> list[Metric]:
+        # Rebuilt per config version only: capacity walks every user per pool.
+        config = self._config()
+        version, gauges = self._config_gauges
+        if version != config.version:
+            gauges = list(config_gauges(config))
+            self._config_gauges = (config.version, gauges)
+        return gauges
 
     def _counters(self, owned: list[tuple[int, PartitionFigures]]) -> Iterator[Metric]:
         for key, spec in COUNTER_SPECS.items():
-            family = CounterMetricFamily(
-                spec.name, spec.documentation, labels=[*spec.labels, "partition"]
-            )
+            family = CounterMetricFamily(spec.name, spec.documentation)
+            sample_name = f"{spec.name}_total"
             for partition, figures in owned:
+                part = str(partition)
                 for labels, value in figures.counters[key].items():
-                    family.add_metric([*labels, str(partition)], value)
+                    label_map = dict(zip(spec.labels, labels, strict=True))
+                    label_map["partition"] = part
+                    family.samples.append(Sample(sample_name, label_map, value))
             yield family
 
     def _histograms(
         self, owned: list[tuple[int, PartitionFigures]]
     ) -> Iterator[Metric]:
         for key, (name, documentation) in HISTOGRAM_SPECS.items():
-            family = HistogramMetricFamily(
-                name, documentation, labels=["pool", "partition"]
-            )
+            # Samples are appended directly: the family's add_metric costs
+            # several times more per bucket (bench/bench_metrics.py).
+            family = Metric(name, documentation, "histogram")
+            bucket, count, total = f"{name}_bucket", f"{name}_count", f"{name}_sum"
             for partition, figures in owned:
+                part = str(partition)
                 for pool, histogram in figures.histograms[key].items():
-                    family.add_metric(
-                        [pool, str(partition)], histogram.cumulative(), histogram.total
-                    )
+                    labels = {"pool": pool, "partition": part}
+                    cumulative = histogram.cumulative()
+                    for le, value in cumulative:
+                        family.samples.append(
+                            Sample(bucket, {**labels, "le": le}, value)
+                        )
+                    family.samples.append(Sample(count, labels, cumulative[-1][1]))
+                    family.samples.append(Sample(total, labels, histogram.total))
             yield family
 
     def _open_gauges(

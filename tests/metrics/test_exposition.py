@@ -2,14 +2,17 @@
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 
 from schemas.config import LeadpoolConfig, load_config
 from services.common.clock import VirtualClock
 from services.metrics.exposition import FiguresCollector
 from services.metrics.partition import PartitionFigures
 from services.metrics.policy import fold_policy, optimal_depth
+from services.metrics.text_format import render
 from tests.infra import REPO_ROOT
 from tests.metrics.events import Timeline
 
@@ -64,3 +67,21 @@ def test_optimal_depth_is_the_assigned_reps_capacity_times_the_buffer() -> None:
     # Three reps may claim hot, capped at 3 a day there; four claim warm at 12.
     assert optimal_depth(config, "hot") == (18, 27)
     assert optimal_depth(config, "warm") == (96, 144)
+
+
+def test_the_fast_text_format_parses_to_what_prometheus_client_writes() -> None:
+    day = Timeline(START)
+    figures = PartitionFigures(fold_policy(LeadpoolConfig(version="t")))
+    figures.fold(day.stocked("a", "hot", -1, score=90))
+    figures.fold(day.claimed("a", "hot", 0, "alice"))
+    registry = scrape({1: figures}, VirtualClock(START))
+
+    def parsed(text: str) -> list[Any]:
+        return sorted(
+            (s.name, sorted(s.labels.items()), s.value)
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+        )
+
+    ours = render(registry.collect()).decode()
+    assert parsed(ours) == parsed(generate_latest(registry).decode())
