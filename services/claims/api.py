@@ -1,6 +1,7 @@
 """The reps' HTTP API: pools, leads, claims and everything around a claim."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -36,6 +37,7 @@ from services.claims.roundrobin import RoundRobin
 from services.claims.transfers import Transfers
 from services.common.clock import Clock
 from services.common.http import (
+    Handler,
     HealthCheck,
     Problem,
     json_response,
@@ -94,6 +96,7 @@ class ClaimsApi:
         lifecycle: Lifecycle,
         transfers: Transfers,
         round_robin: RoundRobin,
+        ready: Callable[[], bool] = lambda: True,
     ) -> None:
         self.live = live
         self.inventory = inventory
@@ -102,9 +105,12 @@ class ClaimsApi:
         self.lifecycle = lifecycle
         self.transfers = transfers
         self.round_robin = round_robin
+        self.ready = ready
 
     def web_app(self, health: HealthCheck | None = None) -> web.Application:
-        app = new_web_app([auth_middleware(TokenIndex(self.live))], health)
+        app = new_web_app(
+            [auth_middleware(TokenIndex(self.live)), self._while_rebuilding], health
+        )
         handlers = {
             ("GET", "/me"): self.me,
             ("GET", "/me/limits"): self.limits,
@@ -129,6 +135,20 @@ class ClaimsApi:
                 route.method, route.path, handlers[(route.method, route.path)]
             )
         return app
+
+    @web.middleware
+    async def _while_rebuilding(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        # A half-rebuilt view would let a taken lead be claimed again.
+        if not self.ready() and request.path != "/health":
+            raise Problem(
+                503,
+                "Rebuilding",
+                "the claims view is being rebuilt from Kafka; retry shortly",
+                headers={"Retry-After": "2"},
+            )
+        return await handler(request)
 
     async def openapi(self, request: web.Request) -> web.Response:
         return json_response(document(ROUTES, self.live.current.version))

@@ -56,6 +56,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.agent(pooled)
     async def stock(stream: Any) -> None:
+        await rebuild.finished.wait()
         async for raw in stream:
             try:
                 lead = PooledLead.model_validate_json(raw)
@@ -93,6 +94,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.agent(commands)
     async def apply_hygiene(stream: Any) -> None:
+        await rebuild.finished.wait()
         async for raw in stream:
             try:
                 command = HygieneCommand.model_validate_json(raw)
@@ -114,6 +116,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.task
     async def relay_outbox() -> None:
+        await rebuild.finished.wait()
         await relay.run()
 
     @app.task

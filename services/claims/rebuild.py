@@ -7,6 +7,7 @@ marker (a first start, or an emptied Redis) or one left at `rebuilding`
 `leads.events` from the beginning, applied to the view.
 """
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from schemas.events import (
     LeadOutcome,
     LeadRemoved,
     LeadReturned,
+    LeadStocked,
     LeadTransferDecided,
     LeadTransferred,
     LeadTransferRequested,
@@ -59,12 +61,15 @@ class Rebuild:
         self.keys = keys
         self.inventory = inventory
         self.bootstrap_servers = bootstrap_servers
+        # Set once the view is complete: consumers and the API wait for it.
+        self.finished = asyncio.Event()
 
     async def run_if_needed(
         self, config: LeadpoolConfig, pool_topics: list[str], events_topic: str
     ) -> Replayed | None:
         marker = await self.redis.get(self.keys.marker)
         if marker == READY:
+            self.finished.set()
             return None
         log.warning(
             "claims view missing in Redis (marker %s): rebuilding from Kafka",
@@ -73,6 +78,7 @@ class Rebuild:
         await self.redis.set(self.keys.marker, REBUILDING)
         replayed = await self.replay(config, pool_topics, events_topic)
         await self.redis.set(self.keys.marker, READY)
+        self.finished.set()
         log.warning(
             "claims view rebuilt from Kafka: %d leads, %d events",
             replayed.leads,
@@ -83,22 +89,29 @@ class Rebuild:
     async def replay(
         self, config: LeadpoolConfig, pool_topics: list[str], events_topic: str
     ) -> Replayed:
+        partitions = config.topics.partitions
+        # TODO: events are held in memory between the two passes; stream
+        # them twice instead once a deployment's log outgrows memory.
+        events: list[LeadEvent] = []
+        async for raw in self._records([events_topic], partitions):
+            try:
+                events.append(lead_event_adapter.validate_json(raw))
+            except ValidationError:
+                continue
+        published = {e.lead_id for e in events if isinstance(e, LeadStocked)}
+
+        # A lead routed while the view was missing has no stocked event yet.
         leads = 0
-        async for raw in self._records(pool_topics):
+        async for raw in self._records(pool_topics, partitions):
             try:
                 pooled = PooledLead.model_validate_json(raw)
             except ValidationError:
                 continue  # refused and logged when first consumed
-            leads += bool(await self.inventory.stock(pooled, publish=False))
-        events = 0
-        async for raw in self._records([events_topic]):
-            try:
-                event = lead_event_adapter.validate_json(raw)
-            except ValidationError:
-                continue
+            fresh = pooled.lead.lead_id not in published
+            leads += bool(await self.inventory.stock(pooled, publish=fresh))
+        for event in events:
             await self.apply(config, event)
-            events += 1
-        return Replayed(leads, events)
+        return Replayed(leads, len(events))
 
     async def apply(self, config: LeadpoolConfig, event: LeadEvent) -> None:
         """Replay one event's effect on the view; publishes nothing."""
@@ -206,7 +219,9 @@ class Rebuild:
         )
         await self.redis.zrem(self.keys.pending_transfers, event.transfer_id)
 
-    async def _records(self, topics: list[str]) -> AsyncIterator[bytes]:
+    async def _records(
+        self, topics: list[str], partitions: int
+    ) -> AsyncIterator[bytes]:
         """Every record of the topics from the beginning to their end now."""
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
@@ -215,16 +230,13 @@ class Rebuild:
         )
         await consumer.start()
         try:
-            partitions = [
-                TopicPartition(topic, p)
-                for topic in topics
-                for p in sorted(consumer.partitions_for_topic(topic) or set())
+            # Topics are created with the configured count (ensure_topics).
+            assigned = [
+                TopicPartition(topic, p) for topic in topics for p in range(partitions)
             ]
-            if not partitions:
-                return
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            ends = await consumer.end_offsets(partitions)
+            consumer.assign(assigned)
+            await consumer.seek_to_beginning(*assigned)
+            ends = await consumer.end_offsets(assigned)
             remaining = {tp for tp, end in ends.items() if end > 0}
             while remaining:
                 batches = await consumer.getmany(*remaining, timeout_ms=500)

@@ -1,0 +1,176 @@
+"""The claims worker end to end: pool topic in, HTTP API, leads.events out.
+
+Real Kafka, real Redis, one claims worker process for the whole module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from tests.claims.support import pooled
+from tests.infra import collect, unique_name, wait_until
+from tests.workers import Deployment, example_config, write_config
+
+pytestmark = [pytest.mark.kafka, pytest.mark.redis]
+
+ALICE = {"Authorization": "Bearer demo-alice"}
+BOB = {"Authorization": "Bearer demo-bob"}
+EVE = {"Authorization": "Bearer demo-eve"}
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@pytest.fixture(scope="module")
+def service(
+    kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    document = example_config()
+    document["windows"] = {
+        "timezone": "UTC",
+        "business_hours": {"start": "00:00", "end": "23:59:59.999", "days": DAYS},
+    }
+    config_path: Path = tmp_path_factory.mktemp("claims") / "leadpool.yaml"
+    write_config(config_path, document)
+    deployment = Deployment(
+        unique_name("claims"), kafka_bootstrap, redis_url, config_path
+    )
+    try:
+        deployment.start("claims")
+        yield deployment
+    finally:
+        deployment.stop()
+
+
+@pytest.fixture
+async def http(service: Deployment) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=service.workers[-1].url) as client:
+        yield client
+
+
+async def send_lead(service: Deployment, kafka: str, pool: str, score: int) -> str:
+    lead_id = unique_name("lead")
+    lead = pooled(lead_id, pool=pool, score=score, at=datetime.now(UTC))
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all")
+    await producer.start()
+    await producer.send_and_wait(
+        service.topic(f"pool.{pool}"),
+        lead.model_dump_json().encode(),
+        key=lead_id.encode(),
+    )
+    await producer.stop()
+    return lead_id
+
+
+async def listed(http: httpx.AsyncClient, pool: str, lead_id: str) -> bool:
+    answer = await http.get(f"/pools/{pool}/leads", headers=ALICE)
+    leads = answer.json() if answer.status_code == 200 else []  # 503: rebuilding
+    return any(lead["lead_id"] == lead_id for lead in leads)
+
+
+async def events_of(
+    service: Deployment, kafka: str, lead_id: str, want: int
+) -> list[Any]:
+    consumer = AIOKafkaConsumer(
+        service.topic("leads.events"),
+        bootstrap_servers=kafka,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    found: list[Any] = []
+    try:
+
+        async def enough() -> bool:
+            batch = await collect(consumer, 1, timeout_s=30)
+            found.extend(
+                json.loads(r.value) for r in batch if r.key == lead_id.encode()
+            )
+            return len(found) >= want
+
+        await wait_until(enough, message=f"{want} events of {lead_id}")
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_only_health_answers_without_a_token(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/health")).status_code == 200
+    assert (await http.get("/openapi.json")).status_code == 401
+
+    spec = (await http.get("/openapi.json", headers=EVE)).json()
+
+    assert "/leads/{lead_id}/why-not" in spec["paths"]
+    assert "ClaimedLead" in spec["components"]["schemas"]
+
+
+async def test_a_claimed_lead_is_worked_and_every_change_published(
+    service: Deployment, http: httpx.AsyncClient, kafka_bootstrap: str
+) -> None:
+    lead_id = await send_lead(service, kafka_bootstrap, "cold", 30)
+    await wait_until(lambda: listed(http, "cold", lead_id), message="lead listed")
+
+    claimed = await http.post(f"/leads/{lead_id}/claim", headers=ALICE)
+    contact = await http.post(f"/leads/{lead_id}/contact", headers=ALICE, json={})
+    won = {"outcome": "closed_won", "deal_size": 8000}
+    outcome = await http.post(f"/leads/{lead_id}/outcome", headers=ALICE, json=won)
+
+    assert [claimed.status_code, contact.status_code, outcome.status_code] == [200] * 3
+    events = await events_of(service, kafka_bootstrap, lead_id, 4)
+    assert [e["type"] for e in events] == ["stocked", "claimed", "contacted", "outcome"]
+    assert events[1]["event_id"] == claimed.json()["event_id"]
+    assert len({e["event_id"] for e in events}) == 4
+
+
+async def test_refusals_name_the_permission_or_the_rule(
+    service: Deployment, http: httpx.AsyncClient, kafka_bootstrap: str
+) -> None:
+    lead_id = await send_lead(service, kafka_bootstrap, "hot", 90)
+    await wait_until(lambda: listed(http, "hot", lead_id), message="lead listed")
+
+    executive = await http.post("/pools/hot/claim", headers=EVE)
+    tiered = await http.post(f"/leads/{lead_id}/claim", headers=BOB)
+    why = (await http.get(f"/leads/{lead_id}/why-not", headers=BOB)).json()
+    bad = await http.post(f"/leads/{lead_id}/return", headers=BOB, json={"reason": 1})
+
+    assert executive.status_code == 403 and executive.json()["permission"] == "claim"
+    assert tiered.status_code == 403 and tiered.json()["rule"] == "tier"
+    assert why["would_claim"] is False
+    assert {r["rule"] for r in why["rules"] if not r["passed"]} == {"tier"}
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "reason"
+
+
+async def test_an_emptied_redis_is_rebuilt_from_kafka(
+    service: Deployment, http: httpx.AsyncClient, kafka_bootstrap: str, redis_url: str
+) -> None:
+    lead_id = await send_lead(service, kafka_bootstrap, "warm", 60)
+    await wait_until(lambda: listed(http, "warm", lead_id), message="lead listed")
+    assert (
+        await http.post(f"/leads/{lead_id}/claim", headers=ALICE)
+    ).status_code == 200
+    await events_of(service, kafka_bootstrap, lead_id, 2)
+
+    service.workers[-1].stop()
+    redis = aioredis.from_url(redis_url, decode_responses=True)
+    view = [k async for k in redis.scan_iter(f"lp:{service.namespace}:*", count=1000)]
+    await redis.delete(*view)
+    await redis.aclose()
+    worker = service.start("claims")
+    await wait_until(
+        lambda: "rebuilt from Kafka" in worker.log_path.read_text(),
+        message="rebuild never finished",
+    )
+
+    async with httpx.AsyncClient(base_url=worker.url) as fresh:
+        again = await fresh.post(f"/leads/{lead_id}/claim", headers=BOB)
+        limits = (await fresh.get("/me/limits", headers=ALICE)).json()["limits"]
+    assert again.status_code == 409 and again.json()["rule"] == "not_available"
+    assert {"rule": "max_open_leads", "used": 1} in [
+        {"rule": x["rule"], "used": x["used"]} for x in limits
+    ]
