@@ -47,7 +47,10 @@ class FigureBook:
         try:
             event = lead_event_adapter.validate_json(raw or b"")
         except ValidationError as err:
+            # Counted (leadpool_events_refused_total) and logged with where it
+            # lies, so it can be read back from the log; never dropped unseen.
             self.refused += 1
+            figures.counters["refused"][()] += 1
             log.error(
                 "lead event not counted: not a known event",
                 extra={
@@ -70,6 +73,9 @@ class _Replay(ConsumerRebalanceListener):  # type: ignore[misc]
             self.book.forget(tp.partition)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        # TODO: replay grows with the log's retention; snapshot each
+        # partition's figures with their offset to a compacted topic once
+        # replays take longer than a rebalance should.
         for tp in assigned:
             self.book.restart(tp.partition)
         if assigned:

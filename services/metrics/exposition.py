@@ -110,6 +110,11 @@ COUNTER_SPECS = {
         "Leads claimed, by pool quality and local hour",
         ("quality", "hour"),
     ),
+    "refused": CounterSpec(
+        "leadpool_events_refused",
+        "Messages on the event log that are no known lead event (see the log)",
+        (),
+    ),
 }
 
 HISTOGRAM_SPECS = {

@@ -258,5 +258,6 @@ COUNTERS = (
     "added_by_hour",
     "claimed_by_weekday",
     "claimed_by_hour",
+    "refused",
 )
 HISTOGRAMS = ("time_to_claim", "claim_to_contact", "sales_cycle")

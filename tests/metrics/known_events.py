@@ -133,7 +133,10 @@ EXPECTED: dict[str, dict[Labels, float]] = {
         _l(pool="cold"): 3 * H,
     },
     "leadpool_sales_cycle_seconds_sum": {_l(pool="hot"): 0.9 * H},
+    "leadpool_events_refused_total": {(): 1},
 }
+
+NOT_AN_EVENT = b'{"type": "promoted", "lead_id": "h1"}'
 
 
 def entry_sums(now: datetime) -> dict[Labels, float]:

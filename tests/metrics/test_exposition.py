@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from schemas.config import LeadpoolConfig, load_config
 from services.common.clock import VirtualClock
+from services.metrics.event_log import FigureBook
 from services.metrics.exposition import FiguresCollector
 from services.metrics.partition import PartitionFigures
 from services.metrics.policy import fold_policy, optimal_depth
@@ -85,3 +86,14 @@ def test_the_fast_text_format_parses_to_what_prometheus_client_writes() -> None:
 
     ours = render(registry.collect()).decode()
     assert parsed(ours) == parsed(generate_latest(registry).decode())
+
+
+def test_a_message_that_is_no_lead_event_is_counted_as_refused() -> None:
+    policy = fold_policy(LeadpoolConfig(version="t"))
+    book = FigureBook(lambda: policy)
+    book.fold_raw(2, 17, b'{"type": "promoted"}')
+    book.fold_raw(2, 18, None)
+    registry = scrape(book.partitions, VirtualClock(START))
+
+    refused = {"partition": "2"}
+    assert registry.get_sample_value("leadpool_events_refused_total", refused) == 2

@@ -23,7 +23,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from services.cli.main import cli
 from tests.infra import unique_name, wait_until, wait_until_sync
 from tests.metrics.dashboards import panel_queries
-from tests.metrics.known_events import EXPECTED, Labels, entry_sums, known_events
+from tests.metrics.known_events import (
+    EXPECTED,
+    NOT_AN_EVENT,
+    Labels,
+    entry_sums,
+    known_events,
+)
 from tests.metrics.prometheus import Prometheus
 from tests.workers import Deployment, Worker, example_config, free_port, write_config
 
@@ -68,6 +74,7 @@ async def publish(bootstrap: str, topic: str, now: datetime) -> None:
             await producer.send_and_wait(
                 topic, event.model_dump_json().encode(), key=event.lead_id.encode()
             )
+        await producer.send_and_wait(topic, NOT_AN_EVENT, key=b"h1")
     finally:
         await producer.stop()
 
