@@ -355,7 +355,10 @@ class ClaimsApi:
         return _change(result)
 
     async def _claimed(self, outcome: Claimed) -> dict[str, Any]:
-        lead = await self.inventory.lead(outcome.lead_id)
+        if outcome.lead_json is not None:
+            lead = {"lead": outcome.lead_json}
+        else:
+            lead = await self.inventory.lead(outcome.lead_id)
         return ClaimedLead(
             lead_id=outcome.lead_id,
             pool=outcome.pool,

@@ -12,6 +12,7 @@ from schemas.events import PooledLead, ReturnReason
 from services.claims.api import ClaimsApi
 from services.claims.claiming import Claims
 from services.claims.commands import CommandApplier
+from services.claims.connection import connect_claims_redis
 from services.claims.inventory import Inventory
 from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
@@ -24,7 +25,6 @@ from services.common.clock import Clock
 from services.common.faust_app import consumer_health, create_faust_app
 from services.common.http import HttpService
 from services.common.live_config import LiveConfig, follow_config
-from services.common.redis_client import connect_redis
 from services.common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     app = create_faust_app(
         "claims", settings, partitions=config.topics.partitions, web_enabled=True
     )
-    redis = connect_redis(settings)
+    redis = connect_claims_redis(settings)
     keys = Keys(settings.redis_key("claims"))
     scripts = Scripts.register(redis)
     inventory = Inventory(redis, keys, scripts, clock)

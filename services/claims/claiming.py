@@ -21,6 +21,7 @@ class Claimed:
     pool: str
     rep_id: str
     event_stream_id: str
+    lead_json: str | None = None  # the lead's full body, contact fields included
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,11 @@ class Claims:
         )
         if answer["outcome"] == "claimed":
             return Claimed(
-                answer["lead_id"], answer["pool"], rep.id, answer["stream_id"]
+                answer["lead_id"],
+                answer["pool"],
+                rep.id,
+                answer["stream_id"],
+                answer.get("lead"),
             )
         return Refused(
             rule=answer["rule"],

@@ -30,7 +30,7 @@
 --   ledger, ledger_step   round-robin ledger key and this rep's increment
 --   dry_run       check every rule, write nothing ("why not me")
 --
--- Returns a JSON object: {outcome = 'claimed', lead_id, pool, stream_id}
+-- Returns a JSON object: {outcome = 'claimed', lead_id, pool, stream_id, lead}
 -- or {outcome = 'refused', rule, count, limit, reset_ms}; with dry_run,
 -- {outcome = 'checked', rules = [{rule, count, limit, reset_ms, passed}]}.
 
@@ -259,5 +259,7 @@ end
 local stream_id = emit(prefix, 'claimed', lead_id, pool, now, ARGV[5],
   {rep_id = rep, auto_assigned = policy.auto and true or false,
    assignment_reason = policy.reason or cjson.null})
+-- The lead's full body goes back with the win: no second round trip.
 return cjson.encode({outcome = 'claimed', lead_id = lead_id, pool = pool,
-                     stream_id = stream_id})
+                     stream_id = stream_id,
+                     lead = redis.call('HGET', lkey, 'lead') or cjson.null})
