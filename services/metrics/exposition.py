@@ -8,7 +8,7 @@ summed over the owned partitions; Prometheus sums the workers.
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -190,56 +190,74 @@ class FiguresCollector(Collector):
     def _open_gauges(
         self, owned: list[tuple[int, PartitionFigures]]
     ) -> Iterator[Metric]:
-        now = self._clock.now().timestamp()
-        config = self._config()
-        depth: Counter[str] = Counter({name: 0 for name in config.pool_names})
-        entered: defaultdict[str, float] = defaultdict(float)
-        ages: Counter[tuple[str, str]] = Counter()
-        over_max: Counter[str] = Counter()
-        overdue: Counter[str] = Counter()
-        rep_open: Counter[str] = Counter()
-        for _, figures in owned:
-            edges = figures.policy.aging_edges_s
-            for pool, leads in figures.available.items():
-                depth[pool] += len(leads)
-                for lead in leads.values():
-                    age_s = now - lead.entered_at
-                    entered[pool] += lead.entered_at
-                    ages[pool, AGE_BUCKETS[_bucket(age_s, edges)]] += 1
-                    over_max[pool] += age_s > figures.policy.max_age_s
-            for lead in figures.awaiting_contact.values():
-                overdue[lead.pool] += now > lead.contact_due_at
-            rep_open.update(figures.rep_open)
+        pools = self._config().pool_names
+        state = open_state(owned, self._clock.now().timestamp(), pools)
 
-        yield _gauge("leadpool_pool_depth", "Leads claimable in a pool", depth)
+        yield _gauge("leadpool_pool_depth", "Leads claimable in a pool", state.depth)
         yield _gauge(
             "leadpool_pool_entry_timestamp_sum_seconds",
             "Sum of the claimable leads' pool entry times (average age: "
             "time() - this / depth)",
-            entered,
+            state.entered,
         )
         aging = GaugeMetricFamily(
             "leadpool_pool_aging_leads",
             "Claimable leads by age bucket",
             labels=["pool", "bucket"],
         )
-        for pool in depth:
+        for pool in state.depth:
             for bucket in AGE_BUCKETS:
-                aging.add_metric([pool, bucket], ages[pool, bucket])
+                aging.add_metric([pool, bucket], state.ages[pool, bucket])
         yield aging
         yield _gauge(
             "leadpool_pool_leads_over_max_age",
             "Claimable leads older than the maximum age (72 h)",
-            Counter({pool: over_max[pool] for pool in depth}),
+            {pool: state.over_max[pool] for pool in state.depth},
         )
         yield _gauge(
             "leadpool_pool_contact_overdue",
             "Claimed leads past their contact deadline, not contacted",
-            Counter({pool: overdue[pool] for pool in depth}),
+            {pool: state.overdue[pool] for pool in state.depth},
         )
         yield _gauge(
-            "leadpool_rep_open_leads", "Claimed leads a rep carries", rep_open, "rep"
+            "leadpool_rep_open_leads",
+            "Claimed leads a rep carries",
+            state.rep_open,
+            "rep",
         )
+
+
+@dataclass
+class OpenState:
+    """What is open right now, summed over the owned partitions."""
+
+    depth: Counter[str]
+    entered: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    ages: Counter[tuple[str, str]] = field(default_factory=Counter)
+    over_max: Counter[str] = field(default_factory=Counter)
+    overdue: Counter[str] = field(default_factory=Counter)
+    rep_open: Counter[str] = field(default_factory=Counter)
+
+
+def open_state(
+    owned: list[tuple[int, PartitionFigures]], now: float, pools: list[str]
+) -> OpenState:
+    # Ages depend on the scrape's moment, so they are measured here, over
+    # the claimable leads only: the cost follows the depth, not the log.
+    state = OpenState(depth=Counter({pool: 0 for pool in pools}))
+    for _, figures in owned:
+        edges = figures.policy.aging_edges_s
+        for pool, leads in figures.available.items():
+            state.depth[pool] += len(leads)
+            for lead in leads.values():
+                age_s = now - lead.entered_at
+                state.entered[pool] += lead.entered_at
+                state.ages[pool, AGE_BUCKETS[_bucket(age_s, edges)]] += 1
+                state.over_max[pool] += age_s > figures.policy.max_age_s
+        for lead in figures.awaiting_contact.values():
+            state.overdue[lead.pool] += now > lead.contact_due_at
+        state.rep_open.update(figures.rep_open)
+    return state
 
 
 def config_gauges(config: LeadpoolConfig) -> Iterator[Metric]:

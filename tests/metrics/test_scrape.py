@@ -184,3 +184,26 @@ def test_the_weekly_report_shows_the_known_figures_as_csv(
     assert figure("pool", "warm", "transfer rate") == "0.5"
     assert figure("score band", "hot", "to closed-won") == "0.333333"
     assert figure("score band", "cold", "to opportunity") == "0"
+
+
+def test_the_monthly_report_prints_both_tables(monitoring: Monitoring) -> None:
+    args = [
+        "report",
+        "--period",
+        "month",
+        "--prometheus-url",
+        monitoring.prometheus.url,
+    ]
+    result = CliRunner().invoke(cli, args, terminal_width=200)
+
+    assert result.exit_code == 0, result.output
+    assert "Leadpool by pool, last month (30d)" in result.output
+    assert "Leadpool by score band, last month (30d)" in result.output
+
+
+def test_the_report_names_an_unreachable_prometheus() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(cli, ["report", "--prometheus-url", url])
+
+    assert result.exit_code == 1
+    assert f"--prometheus-url {url}: no answer from Prometheus" in result.output
