@@ -23,6 +23,14 @@ class Action(StrEnum):
     SET_POOL_MODE = "set_pool_mode"  # overflow, widened access
     PAUSE_SOURCE = "pause_source"
     RESUME_SOURCE = "resume_source"
+    REMIND = "remind"  # tell the rep a deadline is near, no state change
+    PENALISE = "penalise"  # reduce the rep's daily quota, or suspend access
+    FAST_LANE_OUT = "fast_lane_out"  # no fast-lane offers until restored
+    FAST_LANE_RESTORE = "fast_lane_restore"  # a manager restored the rep
+    REINSTATE = "reinstate"  # data fixed in review: back to its pool, unclaimed
+    ADJUST_INTAKE = "adjust_intake"  # move a pool's qualification threshold
+    OPEN_TERRITORY = "open_territory"  # cross-territory claiming for a while
+    AUDIT = "audit"  # pause new entries and audit the pool's quality
 
 
 class HygieneCommand(Contract):
@@ -46,3 +54,12 @@ class HygieneCommand(Contract):
     mode: str | None = None
     source: str | None = None
     message: str | None = None
+    threshold_delta: int | None = Field(
+        default=None, description="ADJUST_INTAKE: score points, + shrinks intake"
+    )
+    until: AwareDatetime | None = Field(
+        default=None, description="When a temporary change ends"
+    )
+    issued_by: str | None = Field(
+        default=None, description="The hygiene worker that decided it"
+    )

@@ -14,6 +14,9 @@ class Topics(Settings):
     held: str = "leads.held"
     merged: str = "leads.merged"
     config: str = "leadpool.config"
+    clock: str = Field(
+        default="leadpool.clock", description="Virtual-time ticks (event clock)"
+    )
     pool_prefix: str = "pool."
     partitions: int = Field(default=4, ge=1)
     replication_factor: int = Field(default=1, ge=1)

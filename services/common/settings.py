@@ -1,6 +1,7 @@
 """Process settings from the environment, read once in each entry point."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,10 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_s: float = 10.0
     kafka_fetch_wait_ms: int = 10
     producer_linger_ms: int = 5
+    clock: Literal["wall", "event"] = Field(
+        default="wall",
+        description="event: time is the newest event seen or tick on the clock topic",
+    )
 
     def topic(self, name: str) -> str:
         return f"{self.namespace}{name}"

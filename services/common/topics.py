@@ -42,6 +42,14 @@ async def ensure_topics(settings: ServiceSettings, config: LeadpoolConfig) -> No
         )
         for name in topic_names(settings, config)
     ]
+    # One partition keeps virtual-time ticks in one order for every reader.
+    wanted.append(
+        NewTopic(
+            settings.topic(config.topics.clock),
+            num_partitions=1,
+            replication_factor=config.topics.replication_factor,
+        )
+    )
     wanted.append(
         NewTopic(
             settings.topic(config.topics.config),
