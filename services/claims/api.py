@@ -34,6 +34,7 @@ from services.claims.openapi import Route, document
 from services.claims.permissions import may
 from services.claims.refusals import refusal_problem, rejection_problem
 from services.claims.roundrobin import RoundRobin
+from services.claims.tiers import Standings
 from services.claims.transfers import Transfers
 from services.common.clock import Clock
 from services.common.http import (
@@ -96,6 +97,7 @@ class ClaimsApi:
         lifecycle: Lifecycle,
         transfers: Transfers,
         round_robin: RoundRobin,
+        standings: Standings,
         ready: Callable[[], bool] = lambda: True,
     ) -> None:
         self.live = live
@@ -106,6 +108,7 @@ class ClaimsApi:
         self.transfers = transfers
         self.round_robin = round_robin
         self.ready = ready
+        self.standings = standings
 
     def web_app(self, health: HealthCheck | None = None) -> web.Application:
         app = new_web_app(
@@ -136,6 +139,10 @@ class ClaimsApi:
             )
         return app
 
+    def _user(self, request: web.Request) -> User:
+        """The caller, with the tier the last recalculation gave them."""
+        return self.standings.apply(current_user(request))
+
     @web.middleware
     async def _while_rebuilding(
         self, request: web.Request, handler: Handler
@@ -154,11 +161,11 @@ class ClaimsApi:
         return json_response(document(ROUTES, self.live.current.version))
 
     async def me(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         return json_response(user.model_dump(mode="json", exclude={"token_sha256"}))
 
     async def limits(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         found = await remaining_limits(
             self.inventory.redis,
             self.inventory.keys,
@@ -169,14 +176,14 @@ class ClaimsApi:
         return json_response(Limits(rep_id=user.id, limits=found))
 
     async def presence(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         body = await read_body(request, Presence)
         await self.lifecycle.set_away(user.id, body.away)
         state = "away" if body.away else "present"
         return json_response(Change(outcome=state, event_id=""))
 
     async def list_pools(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         config = self.live.current
         visible = [p for p in config.pools if may(config, user, p, Permission.VIEW)]
         return json_response(
@@ -194,7 +201,7 @@ class ClaimsApi:
         )
 
     async def list_leads(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         pool = self._pool(request, user, Permission.VIEW)
         if pool.blind_pull and not may(
             self.live.current, user, pool, Permission.MANAGE
@@ -211,7 +218,7 @@ class ClaimsApi:
         return json_response([_public_view(lead, pool) for lead in leads])
 
     async def claim_next(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         pool = self._pool(request, user, Permission.CLAIM)
         body = await read_body(request, ClaimNext)
         taken, refused = await self.claims.claim_batch(
@@ -222,7 +229,7 @@ class ClaimsApi:
         return json_response([await self._claimed(c) for c in taken])
 
     async def claim_lead(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         outcome = await self.claims.claim(
             self.live.current,
             user,
@@ -234,7 +241,7 @@ class ClaimsApi:
         return json_response(await self._claimed(outcome))
 
     async def why_not_pool(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         pool = self._pool(request, user, Permission.VIEW)
         rep = self._subject(request, user, pool)
         checks = await self.claims.why_not(
@@ -243,7 +250,7 @@ class ClaimsApi:
         return _why_not(rep, checks)
 
     async def why_not_lead(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         pool = await self._lead_pool(request, user, Permission.VIEW)
         rep = self._subject(request, user, pool)
         checks = await self.claims.why_not(
@@ -255,7 +262,7 @@ class ClaimsApi:
         return _why_not(rep, checks)
 
     async def assign(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         pool = self._pool(request, user, Permission.MANAGE)
         body = await read_body(request, Assign)
         outcome = await self.round_robin.assign(
@@ -266,7 +273,7 @@ class ClaimsApi:
         return json_response(await self._claimed(outcome))
 
     async def give_back(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         await self._lead_pool(request, user, Permission.CLAIM)
         body = await read_body(request, ReturnLead)
         result = await self.lifecycle.give_back(
@@ -280,7 +287,7 @@ class ClaimsApi:
         return _change(result)
 
     async def contact(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         await self._lead_pool(request, user, Permission.CLAIM)
         body = await read_body(request, Contact)
         result = await self.lifecycle.contact(
@@ -293,7 +300,7 @@ class ClaimsApi:
         return _change(result)
 
     async def outcome(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         await self._lead_pool(request, user, Permission.CLAIM)
         body = await read_body(request, RecordOutcome)
         result = await self.lifecycle.record_outcome(
@@ -307,7 +314,7 @@ class ClaimsApi:
         return _change(result)
 
     async def request_transfer(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         await self._lead_pool(request, user, Permission.VIEW)
         body = await read_body(request, TransferRequest)
         if body.to_pool not in self.live.current.pool_names:
@@ -328,7 +335,7 @@ class ClaimsApi:
         return _change(result, transfer_id=transfer_id)
 
     async def pending_transfers(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         config = self.live.current
         pending = await self.transfers.pending()
         return json_response(
@@ -341,7 +348,7 @@ class ClaimsApi:
         )
 
     async def decide_transfer(self, request: web.Request) -> web.Response:
-        user = current_user(request)
+        user = self._user(request)
         config = self.live.current
         transfer_id = request.match_info["transfer_id"]
         stored = await self.transfers.get(transfer_id)

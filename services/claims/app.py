@@ -20,6 +20,7 @@ from services.claims.outbox import OutboxRelay
 from services.claims.rebuild import Rebuild
 from services.claims.roundrobin import RoundRobin
 from services.claims.scripts import Scripts
+from services.claims.tiers import Standings
 from services.claims.transfers import Transfers
 from services.common.clock import Clock
 from services.common.faust_app import consumer_health, create_faust_app
@@ -30,6 +31,7 @@ from services.common.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8082
+TIER_CHECK_S = 3600.0  # tiers change weekly or monthly; an hour's lag is fine
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -47,6 +49,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     applier = CommandApplier(redis, keys, inventory, lifecycle, round_robin, clock)
     transfers = Transfers(redis, keys, scripts)
     rebuild = Rebuild(redis, keys, inventory, settings.kafka_bootstrap_servers)
+    standings = Standings(redis, keys)
 
     pool_topics = [
         settings.topic(config.topics.pool(name)) for name in config.pool_names
@@ -128,6 +131,15 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         await rebuild.run_if_needed(
             live.current, pool_topics, settings.topic(config.topics.events)
         )
+        await standings.load()
+
+    @app.timer(interval=TIER_CHECK_S)
+    async def recalculate_tiers() -> None:
+        # Every worker checks; the Redis timestamp makes one run per period
+        # do the work, and the others pick the result up.
+        await rebuild.finished.wait()
+        if not await standings.recalculate_if_due(live.current, clock.now()):
+            await standings.load()
 
     pending: set[asyncio.Future[None]] = set()
 
@@ -153,7 +165,17 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     live.subscribe(on_config)
 
-    api = ClaimsApi(live, inventory, claims, clock, lifecycle, transfers, round_robin)
+    api = ClaimsApi(
+        live,
+        inventory,
+        claims,
+        clock,
+        lifecycle,
+        transfers,
+        round_robin,
+        standings,
+        ready=rebuild.finished.is_set,
+    )
     port = settings.web_port or DEFAULT_PORT
     web_app = api.web_app(lambda: consumer_health(app))
     app.web_server(HttpService(web_app, settings.web_host, port))

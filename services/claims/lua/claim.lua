@@ -252,6 +252,7 @@ if not policy.auto then
     redis.call('HSET', KEYS[4], 'run', length, 'last_ms', now)
   end
 end
+redis.call('HINCRBY', KEYS[4], 'claims_total', 1)  -- conversion, for tiers
 if policy.ledger then
   redis.call('HINCRBYFLOAT', policy.ledger, rep, policy.ledger_step)
 end

@@ -8,7 +8,7 @@
 -- the rep but no longer counts as open pool work.
 
 local prefix, now, version = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local lead = redis.call('HMGET', KEYS[1], 'state', 'rep', 'pool')
+local lead = redis.call('HMGET', KEYS[1], 'state', 'rep', 'pool', 'outcome')
 local holding = lead[1] == 'claimed' or lead[1] == 'contacted'
     or lead[1] == 'opportunity'
 if not holding or lead[2] ~= ARGV[6] then
@@ -16,6 +16,10 @@ if not holding or lead[2] ~= ARGV[6] then
 end
 
 local outcome = ARGV[7]
+-- A lead converts once, whether it went through an opportunity or not.
+if outcome ~= 'closed_lost' and not lead[4] then
+  redis.call('HINCRBY', prefix .. ':rep:' .. ARGV[6] .. ':state', 'conversions', 1)
+end
 local state = outcome == 'opportunity' and 'opportunity' or 'closed'
 redis.call('HSET', KEYS[1], 'state', state, 'outcome', outcome)
 redis.call('SREM', open_key(prefix, ARGV[6]), ARGV[5])
