@@ -1,12 +1,17 @@
-"""From an aging band reached to the commands hygiene sends (pure)."""
+"""From an aging band or an SLA step to the commands hygiene sends (pure)."""
 
 from datetime import datetime
 
 from schemas.commands import Action, HygieneCommand
 from schemas.config import LeadpoolConfig
 from schemas.config.hygiene import AgeAction
+from schemas.config.sla import StepAction
 from schemas.events import Removal
 from services.hygiene.aging import BandReached
+from services.hygiene.book import LeadRecord
+from services.hygiene.sla import StepDue
+
+Figures = dict[str, float | str]
 
 
 def aging_commands(
@@ -15,7 +20,7 @@ def aging_commands(
     band = reached.band
     high_value = reached.score >= config.hygiene.aging.high_value_score
     policy = f"aging.{band.from_hours:g}h"
-    figures: dict[str, float | str] = {
+    figures: Figures = {
         "age_hours": round(reached.age.total_seconds() / 3600, 2),
         "score": reached.score,
         "band_from_hours": band.from_hours,
@@ -55,3 +60,56 @@ def aging_commands(
             case AgeAction.REMOVE:
                 command(Action.REMOVE, "remove", destination=Removal.NURTURE)
     return commands
+
+
+_STEP_ACTIONS = {
+    StepAction.REMIND_REP: Action.REMIND,
+    StepAction.ALERT_MANAGER: Action.ALERT,
+    StepAction.RETURN_TO_POOL: Action.RETURN,
+    StepAction.REASSIGN: Action.AUTO_ASSIGN,
+}
+_RECALLS = {StepAction.RETURN_TO_POOL, StepAction.REASSIGN}
+
+
+def sla_commands(
+    due: StepDue, record: LeadRecord | None, config: LeadpoolConfig, now: datetime
+) -> list[HygieneCommand]:
+    """The command for one escalation step, unless the lead is exempt."""
+    timer, step = due.timer, due.step
+    if step.action in _RECALLS and exempt(record, config):
+        return []
+    policy = f"sla.{timer.sla.name}.{step.action.value}"
+    claimed_ms = int(timer.claimed_at.timestamp() * 1000)
+    late_minutes = (now - timer.deadline).total_seconds() / 60
+    figures: Figures = {
+        "sla_minutes": timer.sla.contact_minutes,
+        "step_at_minutes": step.at_minutes,
+        "minutes_past_deadline": round(late_minutes, 2),
+        "claimed_at": timer.claimed_at.isoformat(),
+        "deadline": timer.deadline.isoformat(),
+        "business_hours": str(timer.sla.business_hours).lower(),
+    }
+    return [
+        HygieneCommand(
+            command_id=f"{timer.lead_id}:{policy}:{claimed_ms}",
+            action=_STEP_ACTIONS[step.action],
+            policy=policy,
+            figures=figures,
+            issued_at=now,
+            config_version=config.version,
+            lead_id=timer.lead_id,
+            pool=timer.pool,
+            rep_id=timer.rep_id,
+            message=f"not contacted within {timer.sla.contact_minutes:g} minutes",
+        )
+    ]
+
+
+def exempt(record: LeadRecord | None, config: LeadpoolConfig) -> bool:
+    """Leads with an open opportunity, or locked by a manager, stay put."""
+    if record is None:
+        return False
+    slas = config.slas
+    return (slas.exempt_open_opportunity and record.open_opportunity) or (
+        slas.exempt_manager_locked and record.locked
+    )

@@ -1,0 +1,66 @@
+"""Building lead events for hygiene tests: one line per lifecycle step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from schemas.events import (
+    LeadClaimed,
+    LeadContacted,
+    LeadOutcome,
+    LeadReturned,
+    LeadStocked,
+    Outcome,
+    ReturnReason,
+)
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
+VERSION = "test-1"
+
+
+def _base(lead_id: str, pool: str, at: datetime, kind: str) -> dict[str, Any]:
+    return {
+        "event_id": f"{lead_id}:{kind}:{at.isoformat()}",
+        "lead_id": lead_id,
+        "pool": pool,
+        "occurred_at": at,
+        "config_version": VERSION,
+    }
+
+
+def stocked(
+    lead_id: str, at: datetime, pool: str = "warm", score: int = 60, **extra: Any
+) -> LeadStocked:
+    fields = {"priority": float(score), "routed_at": at, "source": "web", **extra}
+    return LeadStocked(**_base(lead_id, pool, at, "stocked"), score=score, **fields)
+
+
+def claimed(
+    lead_id: str, at: datetime, rep: str = "rep-a", pool: str = "warm", **extra: Any
+) -> LeadClaimed:
+    return LeadClaimed(**_base(lead_id, pool, at, "claimed"), rep_id=rep, **extra)
+
+
+def contacted(
+    lead_id: str, at: datetime, rep: str = "rep-a", pool: str = "warm"
+) -> LeadContacted:
+    return LeadContacted(**_base(lead_id, pool, at, "contacted"), rep_id=rep)
+
+
+def returned(
+    lead_id: str, at: datetime, rep: str = "rep-a", pool: str = "warm"
+) -> LeadReturned:
+    return LeadReturned(
+        **_base(lead_id, pool, at, "returned"),
+        rep_id=rep,
+        reason=ReturnReason.REP_RETURNED,
+    )
+
+
+def opportunity(lead_id: str, at: datetime, rep: str = "rep-a") -> LeadOutcome:
+    return LeadOutcome(
+        **_base(lead_id, "warm", at, "outcome"),
+        rep_id=rep,
+        outcome=Outcome.OPPORTUNITY,
+    )
