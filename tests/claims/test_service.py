@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from tests.claims.support import pooled
-from tests.infra import collect, unique_name, wait_until
+from tests.infra import collect, unique_name, wait_until, wait_until_sync
 from tests.workers import Deployment, example_config, write_config
 
 pytestmark = [pytest.mark.kafka, pytest.mark.redis]
@@ -43,7 +43,11 @@ def service(
         unique_name("claims"), kafka_bootstrap, redis_url, config_path
     )
     try:
-        deployment.start("claims")
+        worker = deployment.start("claims")
+        wait_until_sync(
+            lambda: httpx.get(f"{worker.url}/me", headers=EVE).status_code == 200,
+            message="claims view never became ready",
+        )
         yield deployment
     finally:
         deployment.stop()
