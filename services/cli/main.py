@@ -2,7 +2,14 @@
 
 import click
 
-from services.cli import config_cmd, demo_cmd, explain_cmd, import_cmd, report_cmd
+from services.cli import (
+    claims_cmd,
+    config_cmd,
+    demo_cmd,
+    explain_cmd,
+    import_cmd,
+    report_cmd,
+)
 
 
 @click.group()
@@ -16,6 +23,7 @@ cli.add_command(demo_cmd.demo)
 cli.add_command(import_cmd.import_leads)
 cli.add_command(explain_cmd.explain)
 cli.add_command(report_cmd.report)
+cli.add_command(claims_cmd.claims)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from click.testing import CliRunner
 
+from services.cli.main import cli
 from tests.claims.support import pooled
 from tests.infra import collect, unique_name, wait_until, wait_until_sync
 from tests.workers import Deployment, example_config, write_config
@@ -178,3 +180,18 @@ async def test_an_emptied_redis_is_rebuilt_from_kafka(
     assert {"rule": "max_open_leads", "used": 1} in [
         {"rule": x["rule"], "used": x["used"]} for x in limits
     ]
+
+
+async def test_ops_use_the_same_actions_from_the_cli(service: Deployment) -> None:
+    url = service.workers[-1].url
+    runner = CliRunner()
+
+    pools = runner.invoke(
+        cli, ["claims", "--url", url, "--token", "demo-olga", "pools"]
+    )
+    refused = runner.invoke(
+        cli, ["claims", "--url", url, "--token", "demo-eve", "claim", "nope"]
+    )
+
+    assert pools.exit_code == 0 and "quarantine" in pools.output
+    assert refused.exit_code == 1 and "404 No such lead" in refused.output
