@@ -153,15 +153,13 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def return_open_leads(config: LeadpoolConfig, reps: list[str]) -> None:
         """A deactivated user's open leads go back to their pools at once."""
         for rep_id in reps:
-            for lead_id in await lifecycle.open_leads(rep_id):
-                await lifecycle.give_back(
-                    config,
-                    lead_id,
-                    clock.now(),
-                    reason=ReturnReason.REP_DEACTIVATED,
-                    rep_id=rep_id,
-                )
-            log.info("deactivated user's leads returned", extra={"rep_id": rep_id})
+            returned = await lifecycle.give_back_all(
+                config, rep_id, clock.now(), ReturnReason.REP_DEACTIVATED
+            )
+            log.info(
+                "deactivated user's leads returned",
+                extra={"rep_id": rep_id, "leads": returned},
+            )
 
     live.subscribe(on_config)
 

@@ -118,6 +118,22 @@ class Lifecycle:
             self.scripts.move, config, lead_id, moment, command_id, args
         )
 
+    async def give_back_all(
+        self,
+        config: LeadpoolConfig,
+        rep_id: str,
+        moment: datetime,
+        reason: ReturnReason,
+    ) -> int:
+        """Return every lead the rep holds (deactivation); how many went back."""
+        returned = 0
+        for lead_id in await self.open_leads(rep_id):
+            result = await self.give_back(
+                config, lead_id, moment, reason=reason, rep_id=rep_id
+            )
+            returned += isinstance(result, Done)
+        return returned
+
     async def set_away(self, rep_id: str, away: bool) -> None:
         """The presence toggle: an away rep gets no claims nor assignments."""
         await self.redis.hset(self.keys.rep_state(rep_id), "away", "1" if away else "0")
