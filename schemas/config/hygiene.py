@@ -87,6 +87,10 @@ class AgeRebalance(Settings):
 class PerformanceRebalance(Settings):
     min_conversion: float = Field(default=0.15, ge=0, le=1)
     max_claim_to_contact_hours: float = Field(default=4, gt=0)
+    window_days: float = Field(default=30, gt=0, description="Figures over this")
+    min_claims: int = Field(
+        default=20, ge=1, description="Fewer claims than this: too few to judge"
+    )
 
 
 class OverflowMode(StrEnum):
@@ -140,7 +144,14 @@ def seed_seasons() -> list[Season]:
     ]
 
 
+class Leader(Settings):
+    """Pool-level jobs, run by the leader worker only."""
+
+    interval_s: float = Field(default=60, gt=0)
+
+
 class Hygiene(Settings):
+    leader: Leader = Leader()
     aging: Aging = Aging()
     stale: Stale = Stale()
     cleanup: Cleanup = Cleanup()

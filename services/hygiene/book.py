@@ -79,6 +79,7 @@ class PoolDay:
     contacted: int = 0
     contact_hours: float = 0.0
     opportunities: int = 0
+    net_depth: int = 0  # leads that entered the pool minus those that left
 
 
 class LeadBook:
@@ -128,6 +129,7 @@ class LeadBook:
             case LeadRemoved() if record is not None:
                 self._end_claim(record, event.occurred_at)
                 self.aging.forget(record.lead_id)
+                self._leave_pool(record, event.occurred_at)
                 record.state = LeadState.REMOVED
                 record.removed_to = event.destination
 
@@ -152,6 +154,9 @@ class LeadBook:
         return [r for r in self.leads.values() if r.state is LeadState.POOLED]
 
     def _stock(self, event: LeadStocked) -> None:
+        known = self.leads.get(event.lead_id)
+        if known is not None and known.pooled_at == event.occurred_at:
+            return  # the same event delivered again
         record = LeadRecord(
             lead_id=event.lead_id,
             pool=event.pool,
@@ -165,10 +170,13 @@ class LeadBook:
         )
         self.leads[event.lead_id] = record
         self.aging.track(event.lead_id, event.pool, event.score, event.occurred_at)
-        self._day(event.pool, event.occurred_at).added += 1
+        day = self._day(event.pool, event.occurred_at)
+        day.added += 1
+        day.net_depth += 1
 
     def _claim(self, record: LeadRecord, event: LeadClaimed) -> None:
         config = self._config()
+        self._leave_pool(record, event.occurred_at)
         record.state = LeadState.CLAIMED
         record.rep_id = event.rep_id
         record.claimed_at = event.occurred_at
@@ -191,7 +199,13 @@ class LeadBook:
             self.misses.append(_miss(timer, record.fast_lane))
         return timer
 
+    def _leave_pool(self, record: LeadRecord, at: datetime) -> None:
+        if record.state is LeadState.POOLED:
+            self._day(record.pool, at).net_depth -= 1
+
     def _repool(self, record: LeadRecord, pool: str, at: datetime) -> None:
+        self._leave_pool(record, at)
+        self._day(pool, at).net_depth += 1
         record.pool = pool
         record.state = LeadState.POOLED
         record.pooled_at = at

@@ -1,0 +1,133 @@
+"""Overflow: a pool at its high-water mark changes mode until it drains.
+
+The mode holds between the two marks (hysteresis), so a pool hovering at
+the high-water mark does not flip back and forth.
+"""
+
+from datetime import datetime
+
+from schemas.commands import Action, HygieneCommand
+from schemas.config import LeadpoolConfig
+from schemas.config.hygiene import OverflowMode
+from services.hygiene.pool_commands import pool_command
+from services.hygiene.pool_figures import PoolFigures
+
+POLICY = "overflow"
+
+
+class OverflowGuard:
+    def __init__(self) -> None:
+        self.overflowing: set[str] = set()
+
+    def commands(
+        self, figures: dict[str, PoolFigures], config: LeadpoolConfig, now: datetime
+    ) -> list[HygieneCommand]:
+        rules = config.hygiene.overflow
+        commands: list[HygieneCommand] = []
+        for pool in figures.values():
+            if pool.pool not in self.overflowing and pool.depth >= rules.high_water:
+                self.overflowing.add(pool.pool)
+                commands += _enter(pool, config, now)
+            elif pool.pool in self.overflowing and pool.depth < rules.low_water:
+                self.overflowing.discard(pool.pool)
+                commands += _leave(pool, config, now)
+        return commands
+
+
+def _figures(pool: PoolFigures, config: LeadpoolConfig) -> dict[str, float | str]:
+    rules = config.hygiene.overflow
+    return {
+        "depth": pool.depth,
+        "high_water": rules.high_water,
+        "low_water": rules.low_water,
+        "mode": rules.mode.value,
+    }
+
+
+def _enter(
+    pool: PoolFigures, config: LeadpoolConfig, now: datetime
+) -> list[HygieneCommand]:
+    rules = config.hygiene.overflow
+    key = f"on:{now:%s}"
+    figures = _figures(pool, config)
+    match rules.mode:
+        case OverflowMode.OUTSOURCE if rules.partner_pool:
+            excess = sorted(pool.leads, key=lambda lead: lead.priority)
+            excess = excess[: pool.depth - rules.low_water]
+            return [
+                pool_command(
+                    f"{lead.lead_id}:{lead.pooled_at:%s}",
+                    Action.MOVE,
+                    POLICY,
+                    pool.pool,
+                    figures,
+                    config,
+                    now,
+                    lead_id=lead.lead_id,
+                    target_pool=rules.partner_pool,
+                )
+                for lead in excess
+            ]
+        case OverflowMode.PAUSE_INTAKE:
+            return [
+                pool_command(
+                    f"{key}:{source}",
+                    Action.PAUSE_SOURCE,
+                    POLICY,
+                    pool.pool,
+                    figures,
+                    config,
+                    now,
+                    source=source,
+                )
+                for source in rules.low_priority_sources
+            ]
+        case _:
+            return [
+                pool_command(
+                    key,
+                    Action.SET_POOL_MODE,
+                    POLICY,
+                    pool.pool,
+                    figures,
+                    config,
+                    now,
+                    mode=rules.mode.value,
+                )
+            ]
+
+
+def _leave(
+    pool: PoolFigures, config: LeadpoolConfig, now: datetime
+) -> list[HygieneCommand]:
+    rules = config.hygiene.overflow
+    key = f"off:{now:%s}"
+    figures = _figures(pool, config)
+    if rules.mode is OverflowMode.PAUSE_INTAKE:
+        return [
+            pool_command(
+                f"{key}:{source}",
+                Action.RESUME_SOURCE,
+                POLICY,
+                pool.pool,
+                figures,
+                config,
+                now,
+                source=source,
+            )
+            for source in rules.low_priority_sources
+        ]
+    if rules.mode is OverflowMode.OUTSOURCE:
+        return []
+    return [
+        pool_command(
+            key,
+            Action.SET_POOL_MODE,
+            POLICY,
+            pool.pool,
+            figures,
+            config,
+            now,
+            mode="claim",
+        )
+    ]
