@@ -10,7 +10,7 @@ import redis.asyncio as aioredis
 from schemas.config import LeadpoolConfig
 from schemas.config.access import User
 from services.claims.keys import Keys
-from services.claims.policy import Assignment, claim_policy, encode
+from services.claims.policy import Assignment, PolicyEncoder
 from services.claims.scripts import Scripts
 from services.common.clock import from_ms, to_ms
 
@@ -50,6 +50,7 @@ class Claims:
         self.redis = redis
         self.keys = keys
         self.scripts = scripts
+        self.policies = PolicyEncoder(keys.prefix)
 
     async def claim(
         self,
@@ -133,13 +134,8 @@ class Claims:
     ) -> dict[str, Any]:
         if (lead_id is None) == (pool is None):
             raise ValueError("claim: give exactly one of lead_id or pool")
-        policy = claim_policy(
-            config,
-            rep,
-            moment,
-            self.keys.prefix,
-            assignment=assignment,
-            dry_run=dry_run,
+        policy = self.policies.encode(
+            config, rep, moment, assignment=assignment, dry_run=dry_run
         )
         raw = await self.scripts.claim(
             keys=[
@@ -155,7 +151,7 @@ class Claims:
                 rep.id,
                 to_ms(moment),
                 config.version,
-                encode(policy),
+                policy,
             ],
         )
         answer: dict[str, Any] = json.loads(raw)

@@ -39,25 +39,22 @@ def claim_policy(
     assignment: Assignment | None = None,
     dry_run: bool = False,
 ) -> dict[str, Any]:
+    return static_policy(config, prefix) | moment_policy(
+        config, user, moment, assignment=assignment, dry_run=dry_run
+    )
+
+
+def static_policy(config: LeadpoolConfig, prefix: str) -> dict[str, Any]:
+    """The part that depends on the configuration alone: cached per version."""
     quotas = config.quotas
     velocity = quotas.velocity
-    auto = assignment is not None
-    gates = _pool_gates(config, user, moment, auto)
-    day_start = local(config, moment).replace(hour=0, minute=0, second=0, microsecond=0)
     periods = [r.period_days for r in quotas.ratios] + [
         c.period_days for c in quotas.cross_pool
     ]
-
-    policy: dict[str, Any] = {
+    return {
         "prefix": prefix,
-        **gates,
         "blind": {p.name: True for p in config.pools if p.blind_pull},
-        "auto": auto,
-        "reason": assignment.reason if assignment else None,
         "count_auto": quotas.auto_assigned_count,
-        "daily_limit": quotas.daily_claims[user.performance],
-        "day_start_ms": to_ms(day_start),
-        "day_end_ms": to_ms(day_start + timedelta(days=1)),
         "max_open": quotas.max_open_leads,
         "pool_open": _caps(config, "max_open_leads_to_claim"),
         "pool_daily": _caps(config, "daily_claims_per_rep"),
@@ -84,12 +81,59 @@ def claim_policy(
         ],
         "keep_ms": int((max(periods, default=1) + 1) * _DAY_MS),
         "scan": SCAN,
+    }
+
+
+def moment_policy(
+    config: LeadpoolConfig,
+    user: User,
+    moment: datetime,
+    *,
+    assignment: Assignment | None = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """The part that depends on the rep and the moment."""
+    auto = assignment is not None
+    day_start = local(config, moment).replace(hour=0, minute=0, second=0, microsecond=0)
+    policy: dict[str, Any] = {
+        **_pool_gates(config, user, moment, auto),
+        "auto": auto,
+        "reason": assignment.reason if assignment else None,
+        "daily_limit": config.quotas.daily_claims[user.performance],
+        "day_start_ms": to_ms(day_start),
+        "day_end_ms": to_ms(day_start + timedelta(days=1)),
         "dry_run": dry_run,
     }
     if assignment is not None and assignment.ledger_key is not None:
         policy["ledger"] = assignment.ledger_key
         policy["ledger_step"] = 1 / assignment.weight if assignment.weight else 1
     return policy
+
+
+class PolicyEncoder:
+    """Encodes policies, reusing the static part's JSON while the version holds."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._version: str | None = None
+        self._static = ""
+
+    def encode(
+        self,
+        config: LeadpoolConfig,
+        user: User,
+        moment: datetime,
+        *,
+        assignment: Assignment | None = None,
+        dry_run: bool = False,
+    ) -> str:
+        if config.version != self._version:
+            self._static = encode(static_policy(config, self.prefix))[1:-1]
+            self._version = config.version
+        dynamic = moment_policy(
+            config, user, moment, assignment=assignment, dry_run=dry_run
+        )
+        return "{" + self._static + "," + encode(dynamic)[1:]
 
 
 def encode(policy: dict[str, Any]) -> str:
