@@ -1,25 +1,31 @@
-"""The hygiene service's Faust wiring: lead events in, commands out."""
+"""The hygiene service's Faust wiring: lead events in, commands out.
+
+Per-lead timers (aging bands, SLA steps) run on every worker over the
+partitions it owns in the hygiene group; pool-level jobs (rebalancing,
+overflow, sizing, penalties) run on the Faust leader only, over books of
+every partition.
+"""
 
 import logging
+import os
+import socket
 from typing import Any
 
-from pydantic import ValidationError
-
-from schemas.events import (
-    LeadClaimed,
-    LeadRemoved,
-    LeadReturned,
-    LeadStocked,
-    LeadTransferred,
-    lead_event_adapter,
-)
+from schemas.commands import HygieneCommand
+from schemas.config import LeadpoolConfig
 from services.common.clock import Clock
-from services.common.faust_app import consumer_health, create_faust_app
+from services.common.faust_app import create_faust_app
 from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
-from services.hygiene.aging import AgingBook
-from services.hygiene.decisions import aging_commands
+from services.hygiene.decisions import aging_commands, sla_commands
+from services.hygiene.event_clock import follow_ticks, observer
+from services.hygiene.event_log import Books, EventLog
+from services.hygiene.overflow import OverflowGuard
+from services.hygiene.penalties import penalty_commands
+from services.hygiene.pool_figures import pool_figures
+from services.hygiene.rebalance import rebalance_commands
+from services.hygiene.sizing import season_commands, sizing_commands
 
 log = logging.getLogger(__name__)
 
@@ -31,56 +37,122 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     app = create_faust_app(
         "hygiene", settings, partitions=config.topics.partitions, web_enabled=True
     )
-    book = AgingBook(config.hygiene.aging)
-    events = app.topic(
-        settings.topic(config.topics.events), value_type=bytes, value_serializer="raw"
+    worker_name = f"{socket.gethostname()}:{os.getpid()}"
+    event_clock = observer(clock)
+    topics = [
+        settings.topic(config.topics.events),
+        *(settings.topic(config.topics.pool(name)) for name in config.pool_names),
+    ]
+    # TODO: pool topics added by a live config change are read after a restart.
+    owned = Books(lambda: live.current, event_clock)
+    everything = Books(lambda: live.current, event_clock)
+    owned_log = EventLog(
+        settings.kafka_bootstrap_servers,
+        topics,
+        f"{settings.namespace}leadpool-hygiene-books",
+        owned,
+        config.topics.partitions,
+    )
+    # TODO: every worker reads every partition for the leader's pool figures;
+    # publish per-partition tallies instead once leads.events outgrows that.
+    full_log = EventLog(
+        settings.kafka_bootstrap_servers,
+        topics,
+        None,
+        everything,
+        config.topics.partitions,
     )
     actions = app.topic(
         settings.topic(config.topics.hygiene_actions), value_serializer="raw"
     )
+    overflow = OverflowGuard()
 
-    @app.agent(events)
-    async def follow_leads(stream: Any) -> None:
-        async for raw in stream:
-            try:
-                event = lead_event_adapter.validate_json(raw)
-            except ValidationError as err:
-                log.error(
-                    "lead event skipped: not a known event",
-                    extra={"errors": err.errors(include_input=False)},
-                )
-                continue
-            match event:
-                case LeadStocked(lead_id=lead_id, pool=pool, score=score):
-                    book.track(lead_id, pool, score, event.routed_at)
-                case LeadReturned(lead_id=lead_id, pool=pool):
-                    book.track(lead_id, pool, 0, event.occurred_at)
-                case LeadClaimed() | LeadRemoved() | LeadTransferred():
-                    book.forget(event.lead_id)
+    async def send(command: HygieneCommand) -> None:
+        command = command.model_copy(update={"issued_by": worker_name})
+        await actions.send(
+            key=(command.lead_id or command.pool or command.rep_id or "").encode(),
+            value=command.model_dump_json().encode(),
+        )
+        log.info(
+            "hygiene action",
+            extra={
+                "action": command.action.value,
+                "command_id": command.command_id,
+                "lead_id": command.lead_id,
+                "pool": command.pool,
+                "policy": command.policy,
+                "figures": command.figures,
+            },
+        )
 
-    @app.timer(config.hygiene.aging.sweep_interval_s)
-    async def sweep() -> None:
-        now = clock.now()
-        for reached in book.due(now):
-            for command in aging_commands(reached, live.current, now):
-                await actions.send(
-                    key=(command.lead_id or command.pool or "").encode(),
-                    value=command.model_dump_json().encode(),
-                )
-                log.info(
-                    "hygiene action",
-                    extra={
-                        "action": command.action.value,
-                        "lead_id": command.lead_id,
-                        "policy": command.policy,
-                    },
-                )
+    @app.task
+    async def read_owned() -> None:
+        await owned_log.run()
+
+    @app.task
+    async def read_everything() -> None:
+        await full_log.run()
 
     @app.task
     async def watch_config() -> None:
         await follow_config(settings, live)
 
-    web_app = new_web_app(health=lambda: consumer_health(app))
+    if event_clock is not None:
+
+        @app.task
+        async def watch_clock() -> None:
+            topic = settings.topic(config.topics.clock)
+            await follow_ticks(settings.kafka_bootstrap_servers, topic, event_clock)
+
+    @app.timer(config.hygiene.aging.sweep_interval_s)
+    async def sweep() -> None:
+        if not owned.caught_up():
+            return
+        now, current = clock.now(), live.current
+        for book in list(owned.by_partition.values()):
+            for reached in book.aging.due(now):
+                for command in aging_commands(reached, current, now):
+                    await send(command)
+            for step in book.sla.due(now):
+                record = book.leads.get(step.timer.lead_id)
+                for command in sla_commands(step, record, current, now):
+                    await send(command)
+
+    @app.timer(config.hygiene.leader.interval_s, on_leader=True)
+    async def pool_jobs() -> None:
+        if not everything.caught_up():
+            return
+        now, current = clock.now(), live.current
+        log.info("leader job ran", extra={"worker": worker_name, "now": str(now)})
+        for command in leader_commands(everything, overflow, current, now):
+            await send(command)
+
+    def health() -> dict[str, Any]:
+        return {
+            "worker": worker_name,
+            "partitions": owned_log.assigned(),
+            "caught_up": owned.caught_up() and everything.caught_up(),
+            "now": clock.now().isoformat(),
+        }
+
+    web_app = new_web_app(health=health)
     port = settings.web_port or DEFAULT_PORT
     app.web_server(HttpService(web_app, settings.web_host, port))
     return app
+
+
+def leader_commands(
+    books: Books, overflow: OverflowGuard, config: LeadpoolConfig, now: Any
+) -> list[HygieneCommand]:
+    all_books = list(books.by_partition.values())
+    figures = pool_figures(all_books, config.pool_names)
+    misses = [miss for book in all_books for miss in book.open_misses(now)]
+    # TODO: a manager's fast-lane restore is not read back yet, so restores
+    # do not forgive earlier misses here (penalty_commands supports it).
+    return [
+        *rebalance_commands(figures, config, now),
+        *overflow.commands(figures, config, now),
+        *sizing_commands(figures, config, now),
+        *season_commands(figures, config, now),
+        *penalty_commands(misses, config, now, {}),
+    ]

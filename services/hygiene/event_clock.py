@@ -1,0 +1,75 @@
+"""Event time: the clock hygiene decides on, driven by what it reads.
+
+Now is the newest moment seen in a lead event or in a tick on the clock
+topic. A simulator or a test moves time for every worker at once by
+producing a tick; production runs the wall clock instead.
+"""
+
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from services.common.clock import Clock, WallClock
+
+log = logging.getLogger(__name__)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class EventClock:
+    def __init__(self) -> None:
+        self._now = EPOCH
+
+    def now(self) -> datetime:
+        return self._now
+
+    def observe(self, moment: datetime) -> None:
+        # Time never runs backwards: a late event does not rewind the clock.
+        if moment > self._now:
+            self._now = moment
+
+
+def observer(clock: Clock) -> EventClock | None:
+    return clock if isinstance(clock, EventClock) else None
+
+
+def build_clock(kind: str) -> Clock:
+    return EventClock() if kind == "event" else WallClock()
+
+
+async def follow_ticks(bootstrap_servers: str, topic: str, clock: EventClock) -> None:
+    """Apply every tick `{"now": "<ISO time>"}` on the clock topic, until cancelled."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=50,
+    )
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, 0)])
+        await consumer.seek_to_beginning()
+        while True:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    _apply_tick(clock, record.value, record.offset)
+    except asyncio.CancelledError:
+        raise
+    finally:
+        await consumer.stop()
+
+
+def _apply_tick(clock: EventClock, value: bytes | None, offset: int) -> None:
+    try:
+        moment = datetime.fromisoformat(json.loads(value or b"{}")["now"])
+    except (ValueError, KeyError, TypeError) as err:
+        log.error("clock tick ignored: %s", err, extra={"offset": offset})
+        return
+    if moment.tzinfo is None:
+        log.error("clock tick ignored: now needs a timezone", extra={"offset": offset})
+        return
+    clock.observe(moment.astimezone(UTC))

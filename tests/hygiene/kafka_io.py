@@ -1,0 +1,80 @@
+"""Producing lead events and ticks, and reading hygiene's commands, on Kafka."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pydantic import BaseModel
+
+from schemas.commands import HygieneCommand
+from tests.infra import wait_until
+from tests.workers import Deployment, example_config, write_config
+
+
+def hygiene_config(path: Path, **hygiene: Any) -> Path:
+    document = example_config()
+    document["hygiene"] = {
+        "aging": {"sweep_interval_s": 0.2},
+        "leader": {"interval_s": 0.3},
+        **hygiene,
+    }
+    return write_config(path, document)
+
+
+async def produce(bootstrap: str, topic: str, *events: BaseModel) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for event in events:
+            key = str(getattr(event, "lead_id", "")).encode()
+            await producer.send_and_wait(
+                topic, event.model_dump_json().encode(), key=key
+            )
+    finally:
+        await producer.stop()
+
+
+async def tick(deployment: Deployment, moment: datetime) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=deployment.kafka_bootstrap)
+    await producer.start()
+    try:
+        body = json.dumps({"now": moment.isoformat()}).encode()
+        await producer.send_and_wait(deployment.topic("leadpool.clock"), body)
+    finally:
+        await producer.stop()
+
+
+async def commands_until(
+    deployment: Deployment,
+    enough: Callable[[list[HygieneCommand]], bool],
+    timeout_s: float = 30,
+) -> list[HygieneCommand]:
+    """Every command on hygiene.actions from the start, once `enough` holds."""
+    consumer = AIOKafkaConsumer(
+        deployment.topic("hygiene.actions"),
+        bootstrap_servers=deployment.kafka_bootstrap,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    seen: list[HygieneCommand] = []
+    try:
+
+        async def arrived() -> bool:
+            batches = await consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                seen.extend(
+                    HygieneCommand.model_validate_json(r.value) for r in records
+                )
+            return enough(seen)
+
+        await wait_until(
+            arrived, timeout_s=timeout_s, message=lambda: f"commands: {seen}"
+        )
+    finally:
+        await consumer.stop()
+    return seen
