@@ -4,6 +4,8 @@ Figures:
 - `claim_vs_bare_lua`: p99 of the claim script (every rule evaluated and
   passed) over p99 of a `return 1` script, each called by 200 concurrent
   reps racing for leads released at once.
+- `claim_vs_bare_lua_serial`: the same with one call in flight, where the
+  client's queueing no longer hides the server's work.
 - `claim_p99_ms`: a claim over HTTP end to end, at 500 claims a second
   offered open loop to one claims worker.
 - `claims_per_s`: that worker's peak over HTTP, closed loop.
@@ -91,6 +93,11 @@ async def _lua_ratio(redis_url: str) -> dict[str, float]:
         await _race(lambda _rep, _round: trivial(keys=[], args=[]))  # connect all
         bare = await _race(lambda _rep, _round: trivial(keys=[], args=[]))
         claim = await _race(_claim_call(config, keys, scripts))
+        for n in range(REPS * ROUNDS):
+            await inventory.stock(pooled(f"s{n}", pool="cold", score=40))
+        # One call in flight: the server's work, without client queueing.
+        serial_bare = await _serial(lambda _rep, _round: trivial(keys=[], args=[]))
+        serial_claim = await _serial(_claim_call(config, keys, scripts, ROUNDS))
     finally:
         stale = [k async for k in redis.scan_iter(f"{keys.prefix}:*", count=1000)]
         if stale:
@@ -101,13 +108,17 @@ async def _lua_ratio(redis_url: str) -> dict[str, float]:
         "claim_vs_bare_lua": percentile(claim, 99) / percentile(bare, 99),
         "claim_lua_p99_ms": percentile(claim, 99) * 1000,
         "bare_lua_p99_ms": percentile(bare, 99) * 1000,
+        "claim_vs_bare_lua_serial": percentile(serial_claim, 99)
+        / percentile(serial_bare, 99),
     }
 
 
-def _claim_call(config: LeadpoolConfig, keys: Keys, scripts: Scripts) -> Any:
+def _claim_call(
+    config: LeadpoolConfig, keys: Keys, scripts: Scripts, first_day: int = 0
+) -> Any:
     reps = config.users
     # Policies depend on configuration and time only: built before timing.
-    days = [MONDAY_10 + timedelta(days=r) for r in range(ROUNDS)]
+    days = [MONDAY_10 + timedelta(days=first_day + r) for r in range(ROUNDS)]
     policies = {
         (i, r): encode(claim_policy(config, reps[i], days[r], keys.prefix))
         for i in range(REPS)
@@ -128,6 +139,16 @@ def _claim_call(config: LeadpoolConfig, keys: Keys, scripts: Scripts) -> Any:
         )
 
     return call
+
+
+async def _serial(call: Any) -> list[float]:
+    samples: list[float] = []
+    for r in range(ROUNDS):
+        for i in range(REPS):
+            started = time.perf_counter()
+            await call(i, r)
+            samples.append(time.perf_counter() - started)
+    return samples
 
 
 async def _race(call: Any) -> list[float]:
