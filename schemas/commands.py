@@ -31,6 +31,8 @@ class Action(StrEnum):
     ADJUST_INTAKE = "adjust_intake"  # move a pool's qualification threshold
     OPEN_TERRITORY = "open_territory"  # cross-territory claiming for a while
     AUDIT = "audit"  # pause new entries and audit the pool's quality
+    LOCK = "lock"  # a manager locked the lead: never recalled by an SLA
+    UNLOCK = "unlock"
 
 
 class HygieneCommand(Contract):

@@ -69,6 +69,13 @@ class Cleanup(Settings):
     )
     internal_domains: list[str] = Field(default_factory=list)
     nearly_empty_depth: int = Field(default=10, ge=0)
+    bad_email_markers: list[str] = Field(
+        default_factory=lambda: ["noreply", "no-reply", "invalid", "mailinator."],
+        description="An email containing one of these is bad data",
+    )
+    phone_pattern: str = Field(
+        default=r"^\+[1-9]\d{7,14}$", description="A phone not matching is bad data"
+    )
 
 
 class VolumeRebalance(Settings):

@@ -9,11 +9,15 @@ from schemas.events import (
     LeadClaimed,
     LeadContacted,
     LeadOutcome,
+    LeadRemoved,
     LeadReturned,
     LeadStocked,
     Outcome,
+    PooledLead,
+    Removal,
     ReturnReason,
 )
+from schemas.lead import Lead
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
 VERSION = "test-1"
@@ -63,4 +67,32 @@ def opportunity(lead_id: str, at: datetime, rep: str = "rep-a") -> LeadOutcome:
         **_base(lead_id, "warm", at, "outcome"),
         rep_id=rep,
         outcome=Outcome.OPPORTUNITY,
+    )
+
+
+def pooled(lead_id: str, at: datetime, pool: str = "warm", **lead: Any) -> PooledLead:
+    """The router's copy of a lead, with the fields cleanup checks."""
+    fields = {"email": f"{lead_id}@acme.org", "company": "Acme", "country": "US"}
+    return PooledLead(
+        lead=Lead(
+            lead_id=lead_id,
+            source="web",
+            score=60,
+            created_at=at,
+            **(fields | lead),
+        ),
+        pool=pool,
+        rule=None,
+        reason="test",
+        config_version=VERSION,
+        routed_at=at,
+    )
+
+
+def to_review(lead_id: str, at: datetime, pool: str = "warm") -> LeadRemoved:
+    return LeadRemoved(
+        **_base(lead_id, pool, at, "removed"),
+        destination=Removal.REVIEW,
+        policy="stale",
+        reason="returned 3 times",
     )
