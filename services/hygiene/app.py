@@ -13,14 +13,19 @@ from typing import Any
 
 from schemas.commands import HygieneCommand
 from schemas.config import LeadpoolConfig
+from services.common.auth import TokenIndex, bearer_auth
 from services.common.clock import Clock
 from services.common.faust_app import create_faust_app
 from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
+from services.hygiene.actions_log import follow_actions
+from services.hygiene.api import HygieneApi
+from services.hygiene.cleanup import CleanupRun, due_runs, run_cleanup
 from services.hygiene.decisions import aging_commands, sla_commands
 from services.hygiene.event_clock import follow_ticks, observer
 from services.hygiene.event_log import Books, EventLog
+from services.hygiene.ops_log import OpsLog
 from services.hygiene.overflow import OverflowGuard
 from services.hygiene.penalties import penalty_commands
 from services.hygiene.pool_figures import pool_figures
@@ -30,6 +35,7 @@ from services.hygiene.sizing import season_commands, sizing_commands
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8083
+KEPT_CLEANUP_RUNS = 100  # the run log served at /cleanup/runs
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -66,9 +72,16 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         settings.topic(config.topics.hygiene_actions), value_serializer="raw"
     )
     overflow = OverflowGuard()
+    ops = OpsLog()
+    runs: list[CleanupRun] = []
+    cleanup_checked: list[Any] = []  # the previous leader run's now
 
     async def send(command: HygieneCommand) -> None:
+        # Decisions repeat while their cause lasts; their ids do not change.
+        if ops.already_sent(command.command_id):
+            return
         command = command.model_copy(update={"issued_by": worker_name})
+        ops.fold(command)
         await actions.send(
             key=(command.lead_id or command.pool or command.rep_id or "").encode(),
             value=command.model_dump_json().encode(),
@@ -94,6 +107,15 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         await full_log.run()
 
     @app.task
+    async def read_actions() -> None:
+        await follow_actions(
+            settings.kafka_bootstrap_servers,
+            settings.topic(config.topics.hygiene_actions),
+            config.topics.partitions,
+            ops,
+        )
+
+    @app.task
     async def watch_config() -> None:
         await follow_config(settings, live)
 
@@ -115,6 +137,8 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                     await send(command)
             for step in book.sla.due(now):
                 record = book.leads.get(step.timer.lead_id)
+                if record is not None:
+                    record.locked = record.lead_id in ops.locks
                 for command in sla_commands(step, record, current, now):
                     await send(command)
 
@@ -124,8 +148,19 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             return
         now, current = clock.now(), live.current
         log.info("leader job ran", extra={"worker": worker_name, "now": str(now)})
-        for command in leader_commands(everything, overflow, current, now):
+        for command in leader_commands(everything, overflow, ops, current, now):
             await send(command)
+        since = cleanup_checked[-1] if cleanup_checked else now
+        cleanup_checked[:] = [now]
+        for kind, _at in due_runs(current, since, now):
+            run = cleanup(everything, kind, current, now)
+            for command in run.commands:
+                await send(command)
+            runs[:] = [*runs[-KEPT_CLEANUP_RUNS + 1 :], run]
+            log.info(
+                "cleanup run",
+                extra={"kind": kind.value, "at": str(now), "changed": run.summary()},
+            )
 
     def health() -> dict[str, Any]:
         return {
@@ -135,24 +170,35 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             "now": clock.now().isoformat(),
         }
 
-    web_app = new_web_app(health=health)
+    api = HygieneApi(live, everything, ops, send, clock, runs)
+    web_app = new_web_app([bearer_auth(TokenIndex(live))], health=health)
+    api.routes(web_app)
     port = settings.web_port or DEFAULT_PORT
     app.web_server(HttpService(web_app, settings.web_host, port))
     return app
 
 
+def cleanup(books: Books, kind: Any, config: LeadpoolConfig, now: Any) -> CleanupRun:
+    all_books = list(books.by_partition.values())
+    records = [record for book in all_books for record in book.leads.values()]
+    figures = pool_figures(all_books, config.pool_names)
+    return run_cleanup(kind, records, figures, config, now)
+
+
 def leader_commands(
-    books: Books, overflow: OverflowGuard, config: LeadpoolConfig, now: Any
+    books: Books,
+    overflow: OverflowGuard,
+    ops: OpsLog,
+    config: LeadpoolConfig,
+    now: Any,
 ) -> list[HygieneCommand]:
     all_books = list(books.by_partition.values())
     figures = pool_figures(all_books, config.pool_names)
     misses = [miss for book in all_books for miss in book.open_misses(now)]
-    # TODO: a manager's fast-lane restore is not read back yet, so restores
-    # do not forgive earlier misses here (penalty_commands supports it).
     return [
         *rebalance_commands(figures, config, now),
         *overflow.commands(figures, config, now),
         *sizing_commands(figures, config, now),
         *season_commands(figures, config, now),
-        *penalty_commands(misses, config, now, {}),
+        *penalty_commands(misses, config, now, ops.restored_at),
     ]

@@ -56,6 +56,8 @@ class LeadRecord:
     open_opportunity: bool = False
     locked: bool = False
     removed_to: Removal | None = None
+    removed_at: datetime | None = None
+    removed_reason: str = ""
     lead: Lead | None = None
 
 
@@ -132,6 +134,8 @@ class LeadBook:
                 self._leave_pool(record, event.occurred_at)
                 record.state = LeadState.REMOVED
                 record.removed_to = event.destination
+                record.removed_at = event.occurred_at
+                record.removed_reason = event.reason
 
     def fold_pooled(self, pooled: PooledLead) -> None:
         """The lead's own fields, for cleanup checks (email, phone, status)."""
