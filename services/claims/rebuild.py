@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -141,7 +142,14 @@ class Rebuild:
                 state = (
                     "opportunity" if event.outcome is Outcome.OPPORTUNITY else "closed"
                 )
-                await self.redis.hset(lead_key, "state", state)
+                converted = event.outcome is not Outcome.CLOSED_LOST
+                if converted and not await self.redis.hget(lead_key, "outcome"):
+                    await self.redis.hincrby(
+                        self.keys.rep_state(event.rep_id), "conversions", 1
+                    )
+                await self.redis.hset(
+                    lead_key, mapping={"state": state, "outcome": event.outcome.value}
+                )
                 await self.redis.srem(self.keys.rep_open(event.rep_id), event.lead_id)
             case LeadEscalated():
                 await self.redis.hset(lead_key, "priority", event.priority)
@@ -186,6 +194,24 @@ class Rebuild:
             await self.redis.zadd(log_key, {member: at})
         await self.redis.zadd(f"{log_key}:{event.pool}", {member: at})
         await self.redis.zadd(f"{log_key}:q:{quality}", {member: at})
+        await self.redis.hincrby(self.keys.rep_state(event.rep_id), "claims_total", 1)
+        if not event.auto_assigned:
+            await self._claim_run(config, event.rep_id, at)
+
+    async def _claim_run(self, config: LeadpoolConfig, rep_id: str, at: int) -> None:
+        """The consecutive-claim run and its cooldown, as claim.lua keeps them."""
+        velocity = config.quotas.velocity
+        key = self.keys.rep_state(rep_id)
+        run, last = await self.redis.hmget(key, ["run", "last_ms"])
+        length = int(run or 0)
+        if at - int(last or 0) > velocity.consecutive_gap_minutes * 60_000:
+            length = 0
+        length += 1
+        state: dict[str, int] = {"run": length, "last_ms": at}
+        if length >= velocity.consecutive_claims:
+            cooldown_ms = int(velocity.cooldown_minutes * 60_000)
+            state = {"run": 0, "last_ms": at, "cooldown_until_ms": at + cooldown_ms}
+        await self.redis.hset(key, mapping=cast(Any, state))
 
     async def _make_available(self, lead_id: str, pool: str) -> None:
         priority = await self.redis.hget(self.keys.lead(lead_id), "priority")

@@ -56,7 +56,7 @@ async def parts(redis_url: str, unique_prefix: str) -> AsyncIterator[Parts]:
         Transfers(redis, keys, scripts),
         RoundRobin(redis, keys, claims),
     )
-    stale = [key async for key in redis.scan_iter(f"{keys.prefix}:*", count=1000)]
+    stale = [key async for key in redis.scan_iter(f"{keys.prefix}:*", count=10_000)]
     if stale:
         await redis.delete(*stale)
     await redis.aclose()

@@ -1,0 +1,61 @@
+"""Replaying the published events rebuilds the same working view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from schemas.events import Outcome, ReturnReason, lead_event_adapter
+from services.claims.outbox import to_event
+from services.claims.rebuild import Rebuild
+from tests.claims.conftest import Parts
+from tests.claims.support import MONDAY_10, config, pooled, rep
+
+MINUTE = timedelta(minutes=1)
+
+
+async def snapshot(parts: Parts) -> dict[str, object]:
+    """Every key of the view but the outbox and its bookkeeping."""
+    view: dict[str, object] = {}
+    async for key in parts.redis.scan_iter(f"{parts.keys.prefix}:*", count=10_000):
+        kind = await parts.redis.type(key)
+        if kind == "hash":
+            view[key] = await parts.redis.hgetall(key)
+        elif kind == "set":
+            view[key] = await parts.redis.smembers(key)
+        elif kind == "zset":
+            view[key] = await parts.redis.zrange(key, 0, -1, withscores=True)
+    return view
+
+
+async def test_replayed_events_restore_leads_reps_and_cooldowns(parts: Parts) -> None:
+    ann = rep("ann")
+    cfg = config([ann])
+    leads = [pooled(f"l{i}", pool="cold", score=40) for i in range(4)]
+    for i, lead in enumerate(leads):
+        await parts.inventory.stock(lead)
+        await parts.claims.claim(cfg, ann, MONDAY_10 + MINUTE * i, lead_id=f"l{i}")
+    await parts.lifecycle.contact(cfg, "l0", "ann", MONDAY_10 + MINUTE * 5)
+    await parts.lifecycle.record_outcome(
+        cfg, "l0", "ann", MONDAY_10, Outcome.CLOSED_WON
+    )
+    back = ReturnReason.REP_RETURNED
+    await parts.lifecycle.give_back(cfg, "l1", MONDAY_10, reason=back, rep_id="ann")
+    entries = await parts.redis.xrange(parts.keys.outbox)
+    events = [lead_event_adapter.validate_json(to_event(i, f)) for i, f in entries]
+    before = await snapshot(parts)
+
+    await parts.redis.delete(*before)
+    rebuild = Rebuild(parts.redis, parts.keys, parts.inventory, "unused:9092")
+    for lead in leads:
+        await parts.inventory.stock(lead, publish=False)
+    for event in events:
+        await rebuild.apply(cfg, event)
+
+    after = await snapshot(parts)
+    assert after.keys() == before.keys()
+    state = parts.keys.rep_state("ann")
+    assert after[state] == before[state]
+    assert after[parts.keys.rep_open("ann")] == before[parts.keys.rep_open("ann")]
+    for lead_id in ("l0", "l1", "l2"):
+        key = parts.keys.lead(lead_id)
+        assert after[key]["state"] == before[key]["state"]  # type: ignore[index]
