@@ -9,6 +9,7 @@ from services.cli import (
     explain_cmd,
     import_cmd,
     report_cmd,
+    review_cmd,
 )
 
 
@@ -23,6 +24,7 @@ cli.add_command(demo_cmd.demo)
 cli.add_command(import_cmd.import_leads)
 cli.add_command(explain_cmd.explain)
 cli.add_command(report_cmd.report)
+cli.add_command(review_cmd.review)
 cli.add_command(claims_cmd.claims)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -15,9 +16,17 @@ from schemas.commands import HygieneCommand
 from tests.infra import wait_until
 from tests.workers import Deployment, example_config, write_config
 
+TOKENS = {"olga": "olga-ops-token", "alice": "alice-rep-token"}
+
 
 def hygiene_config(path: Path, **hygiene: Any) -> Path:
+    """The example config, fast sweeps, and known tokens for ops and a rep."""
     document = example_config()
+    users: list[dict[str, Any]] = document["users"]  # type: ignore[assignment]
+    for user in users:
+        if user["id"] in TOKENS:
+            digest = hashlib.sha256(TOKENS[user["id"]].encode()).hexdigest()
+            user["token_sha256"] = [digest]
     document["hygiene"] = {
         "aging": {"sweep_interval_s": 0.2},
         "leader": {"interval_s": 0.3},
