@@ -57,17 +57,16 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     held = app.topic(
         settings.topic(topics.held), value_type=bytes, value_serializer="raw"
     )
-    outputs: dict[str, Any] = {}
-
-    def output(name: str) -> Any:
-        # Built on first use, so a pool added by a new config version works.
-        if name not in outputs:
-            outputs[name] = app.topic(settings.topic(name), value_serializer="raw")
-        return outputs[name]
 
     async def send(result: BatchResult) -> None:
+        # Straight to the producer: a Faust topic send per message costs more
+        # than routing the lead. `ensure_topics` made every pool topic, at start
+        # and when a config version was published.
+        producer = await app.maybe_start_producer()
         pending = [
-            await output(e.topic).send(key=e.key, value=e.value)
+            await producer.send(
+                settings.topic(e.topic), e.key, e.value, None, None, None
+            )
             for e in result.emissions
         ]
         await asyncio.gather(*pending)

@@ -11,11 +11,11 @@ from typing import Any
 
 import phonenumbers
 import pycountry
-from email_validator import EmailNotValidError, validate_email
 
 from schemas.events import Problem
 from schemas.intake import IntakeLead
 from schemas.lead import AccountTier, Lead
+from services.router.addresses import InvalidEmail, normalised_email
 from services.router.intake import Refused
 
 _KNOWN_FIELDS = set(IntakeLead.model_fields)
@@ -26,6 +26,7 @@ _MID_MARKET_EMPLOYEES = 100
 
 def normalise(intake: IntakeLead, received_at: datetime) -> Lead:
     problems: list[Problem] = []
+    source = _source(intake.source, problems)
     email = _email(intake.email, problems)
     country = _country(intake.country, problems)
     phone = _phone(intake.phone, country, problems)
@@ -33,9 +34,11 @@ def normalise(intake: IntakeLead, received_at: datetime) -> Lead:
     if problems:
         raise Refused(problems, source=intake.source)
 
-    return Lead(
+    # Every field is checked above (or by `IntakeLead`) against the `Lead`
+    # contract; validating again would run the email check a second time.
+    return Lead.model_construct(
         lead_id=lead_id_for(intake.source, intake.external_id, email),
-        source=intake.source.strip(),
+        source=source,
         external_id=intake.external_id,
         email=email,
         phone=phone,
@@ -70,13 +73,19 @@ def account_tier(employees: int | None) -> AccountTier | None:
     return AccountTier.SMB
 
 
+def _source(raw: str, problems: list[Problem]) -> str:
+    source = raw.strip()
+    if not source:
+        problems.append(Problem(field="source", reason="must not be blank"))
+    return source
+
+
 def _email(raw: str, problems: list[Problem]) -> str:
     try:
-        checked = validate_email(raw.strip(), check_deliverability=False)
-    except EmailNotValidError as err:
+        return normalised_email(raw)
+    except InvalidEmail as err:
         problems.append(Problem(field="email", reason=str(err)))
         return raw
-    return checked.normalized.lower()
 
 
 def _country(raw: str | None, problems: list[Problem]) -> str | None:

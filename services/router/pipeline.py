@@ -83,7 +83,7 @@ class Router:
         for _ in range(MAX_MERGE_ATTEMPTS):
             match answer:
                 case Admitted():
-                    return "pooled", _placed(item.candidate, config)
+                    return "pooled", _placed(item.candidate, config, item.body)
                 case Replay():
                     return answer.kind, _replayed(answer, config)
                 case Known():
@@ -132,16 +132,16 @@ def _admission(
     # A message without an intake position (a direct call) is known by content.
     position = record.position or "raw:" + hashlib.sha256(record.raw).hexdigest()
     match_on = list(config.routing.dedupe.match_on)
-    return Admission(position, pooled, identities(pooled.lead, match_on))
+    body = pooled.model_dump_json()
+    return Admission(position, pooled, identities(pooled.lead, match_on), body)
 
 
-def _placed(pooled: PooledLead, config: LeadpoolConfig) -> list[Emission]:
+def _placed(
+    pooled: PooledLead, config: LeadpoolConfig, body: str | None = None
+) -> list[Emission]:
     key = pooled.lead.lead_id.encode()
-    emitted = [
-        Emission(
-            config.topics.pool(pooled.pool), key, pooled.model_dump_json().encode()
-        )
-    ]
+    value = (body or pooled.model_dump_json()).encode()
+    emitted = [Emission(config.topics.pool(pooled.pool), key, value)]
     if pooled.fast_lane:
         emitted += [
             Emission(config.topics.offers, key, offer.model_dump_json().encode())

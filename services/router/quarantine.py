@@ -1,15 +1,29 @@
 """Valid but questionable leads: the reasons ops should look before release."""
 
 import re
+from dataclasses import dataclass
 
 from schemas.config.routing import Quarantine
 from schemas.lead import AccountTier, Lead
+from services.router.memo import per_section
 
 _NAME_FIELDS = ("first_name", "last_name")
 
 
-def quarantine_reasons(lead: Lead, checks: Quarantine) -> list[str]:
+@dataclass(frozen=True)
+class _Checks:
+    """The quarantine section folded and compiled, once per config."""
+
+    expected_fields: list[str]
+    free_mail: frozenset[str]
+    junk: frozenset[str]
+    pattern: re.Pattern[str]
+    enterprise_products: frozenset[str]
+
+
+def quarantine_reasons(lead: Lead, section: Quarantine) -> list[str]:
     """Every reason the lead looks questionable; empty when it looks fine."""
+    checks = _checks(section)
     reasons = [
         f"missing optional field {field!r}"
         for field in checks.expected_fields
@@ -17,23 +31,35 @@ def quarantine_reasons(lead: Lead, checks: Quarantine) -> list[str]:
     ]
 
     domain = lead.email.rpartition("@")[2]
-    free_mail = {d.casefold() for d in checks.free_mail_domains}
-    if _enterprise_form(lead, checks) and domain in free_mail:
+    if domain in checks.free_mail and _enterprise_form(lead, checks):
         reasons.append(f"free-mail domain {domain!r} on an enterprise form")
 
-    junk = {name.casefold() for name in checks.junk_names}
-    pattern = re.compile(checks.junk_name_pattern, re.IGNORECASE)
     for field in _NAME_FIELDS:
         name = getattr(lead, field)
-        if name and (name.casefold() in junk or pattern.search(name)):
+        if name and (name.casefold() in checks.junk or checks.pattern.search(name)):
             reasons.append(f"{field} {name!r} looks like junk")
     return reasons
 
 
-def _enterprise_form(lead: Lead, checks: Quarantine) -> bool:
-    products = {p.casefold() for p in checks.enterprise_products}
+@per_section
+def _checks(section: Quarantine) -> _Checks:
+    return _Checks(
+        expected_fields=list(section.expected_fields),
+        free_mail=frozenset(d.casefold() for d in section.free_mail_domains),
+        junk=frozenset(name.casefold() for name in section.junk_names),
+        pattern=re.compile(section.junk_name_pattern, re.IGNORECASE),
+        enterprise_products=frozenset(
+            p.casefold() for p in section.enterprise_products
+        ),
+    )
+
+
+def _enterprise_form(lead: Lead, checks: _Checks) -> bool:
     interest = (lead.product_interest or "").casefold()
-    return lead.account_tier is AccountTier.ENTERPRISE or interest in products
+    return (
+        lead.account_tier is AccountTier.ENTERPRISE
+        or interest in checks.enterprise_products
+    )
 
 
 def _value(lead: Lead, field: str) -> object:

@@ -4,15 +4,15 @@ from schemas.config.routing import Routing
 from schemas.events import Problem
 from schemas.intake import IntakeLead
 from services.router.intake import Refused
+from services.router.memo import per_section
 
 
 def check_required(intake: IntakeLead, routing: Routing) -> None:
     """Refuse the lead, naming every missing field, if its source needs more."""
-    document = intake.model_dump()
     missing = [
         field
-        for field in routing.required_for(intake.source.strip())
-        if document.get(field) in (None, "")
+        for field in _required(routing).get(intake.source.strip(), [])
+        if getattr(intake, field, None) in (None, "")
     ]
     if missing:
         problems = [
@@ -20,3 +20,10 @@ def check_required(intake: IntakeLead, routing: Routing) -> None:
             for field in missing
         ]
         raise Refused(problems, source=intake.source)
+
+
+@per_section
+def _required(routing: Routing) -> dict[str, list[str]]:
+    # Sources not named here need nothing beyond the intake contract.
+    named = {*routing.required_fields, *(s.name for s in routing.sources)}
+    return {source: routing.required_for(source) for source in named}

@@ -1,10 +1,31 @@
-"""Evaluating declarative routing rules against a lead (no I/O, no Faust)."""
+"""Evaluating declarative routing rules against a lead (no I/O, no Faust).
 
+Rules are compiled once per routing section into predicates: field
+lookups, folded options and operators are resolved before any lead.
+"""
+
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from schemas.config.routing import Condition, Op, Routing, Rule
 from schemas.lead import Lead
+from services.router.memo import per_section
+
+Predicate = Callable[[Any], bool]
+LeadTest = Callable[[Lead], bool]
+
+_NUMERIC = (int, float)
+_COMPARISONS: dict[Op, Callable[[Any, Any], Any]] = {
+    Op.EQ: operator.eq,
+    Op.NE: operator.ne,
+    Op.GE: operator.ge,
+    Op.GT: operator.gt,
+    Op.LE: operator.le,
+    Op.LT: operator.lt,
+}
+_LEAD_FIELDS = set(Lead.model_fields) - {"attributes"}
 
 
 @dataclass(frozen=True)
@@ -14,76 +35,102 @@ class Placement:
     reason: str
 
 
+@dataclass(frozen=True)
+class _CompiledRule:
+    tests: tuple[LeadTest, ...]
+    placement: Placement
+
+
 def place(lead: Lead, routing: Routing) -> Placement:
     """The first rule whose conditions all hold decides; else the default."""
-    for rule in routing.rules:
-        if matches(rule, lead):
-            return Placement(rule.pool, rule.name, _because(rule))
-    return Placement(
+    compiled, default = _compiled(routing)
+    for rule in compiled:
+        if all(test(lead) for test in rule.tests):
+            return rule.placement
+    return default
+
+
+def predicate(condition: Condition) -> Predicate:
+    op, expected = condition.op, condition.value
+    if op is Op.MISSING:
+        return _blank
+    if op is Op.PRESENT:
+        return lambda value: not _blank(value)
+    if op is Op.IN or op is Op.NOT_IN:
+        return _membership(op is Op.IN, expected)
+    return _comparison(_COMPARISONS[op], expected)
+
+
+@per_section
+def _compiled(routing: Routing) -> tuple[list[_CompiledRule], Placement]:
+    rules = [
+        _CompiledRule(
+            tuple(_lead_test(c) for c in rule.when),
+            Placement(rule.pool, rule.name, _because(rule)),
+        )
+        for rule in routing.rules
+    ]
+    default = Placement(
         routing.default_pool,
         None,
         f"no routing rule matched; default pool {routing.default_pool!r}",
     )
+    return rules, default
 
 
-def matches(rule: Rule, lead: Lead) -> bool:
-    return all(
-        holds(condition, field_value(lead, condition.field)) for condition in rule.when
-    )
+def _lead_test(condition: Condition) -> LeadTest:
+    read, check = _reader(condition.field), predicate(condition)
+    return lambda lead: check(read(lead))
 
 
-def field_value(lead: Lead, field: str) -> Any:
-    if field in Lead.model_fields and field != "attributes":
-        value = getattr(lead, field)
+def _reader(field: str) -> Callable[[Lead], Any]:
+    if field not in _LEAD_FIELDS:
+        return lambda lead: lead.attributes.get(field)
+    get = operator.attrgetter(field)
+
+    def read(lead: Lead) -> Any:
+        value = get(lead)
+        # Enum fields (account tier) compare by their plain value.
         return value.value if hasattr(value, "value") else value
-    return lead.attributes.get(field)
+
+    return read
 
 
-def holds(condition: Condition, value: Any) -> bool:
-    op, expected = condition.op, condition.value
-    if op is Op.MISSING:
-        return value is None or value == ""
-    if op is Op.PRESENT:
-        return not (value is None or value == "")
-    if value is None:
-        return False
-    if op is Op.IN:
-        return _member(value, expected)
-    if op is Op.NOT_IN:
-        return not _member(value, expected)
-    return _compare(op, _fold(value), _fold(expected))
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
 
 
-def _member(value: Any, options: Any) -> bool:
-    return _fold(value) in {_fold(option) for option in options}
+def _membership(inside: bool, options: Any) -> Predicate:
+    folded = {_fold(option) for option in options}
+
+    def check(value: Any) -> bool:
+        return value is not None and (_fold(value) in folded) is inside
+
+    return check
+
+
+def _comparison(compare: Callable[[Any, Any], Any], expected: Any) -> Predicate:
+    right = _fold(expected)
+    right_numeric = isinstance(right, _NUMERIC)
+
+    def check(value: Any) -> bool:
+        if value is None:
+            return False
+        left = _fold(value)
+        # A number never equals or orders against text, and vice versa.
+        if isinstance(left, _NUMERIC) != right_numeric:
+            return False
+        try:
+            return bool(compare(left, right))
+        except TypeError:
+            return False
+
+    return check
 
 
 def _fold(value: Any) -> Any:
     # Marketing systems disagree on case; rules should not have to.
     return value.casefold() if isinstance(value, str) else value
-
-
-def _compare(op: Op, left: Any, right: Any) -> bool:
-    numeric = (int, float)
-    if isinstance(left, numeric) != isinstance(right, numeric):
-        return False
-    try:
-        match op:
-            case Op.EQ:
-                return bool(left == right)
-            case Op.NE:
-                return bool(left != right)
-            case Op.GE:
-                return bool(left >= right)
-            case Op.GT:
-                return bool(left > right)
-            case Op.LE:
-                return bool(left <= right)
-            case Op.LT:
-                return bool(left < right)
-    except TypeError:
-        return False
-    return False
 
 
 def _because(rule: Rule) -> str:

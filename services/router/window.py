@@ -2,7 +2,7 @@
 
 Redis, not a Faust table: a lead matches on any of three identities
 (external id, email, phone), which no single partition key can co-locate,
-and one atomic script per message makes two workers agree without a
+and one atomic script per batch (or merge) makes two workers agree without a
 repartition topic; Redis persists it (AOF) across worker restarts.
 
 Keys, readable in redis-cli (prefix `lp:<namespace>:router`):
@@ -31,6 +31,7 @@ class Admission:
     position: str
     candidate: PooledLead
     identities: list[Identity]
+    body: str  # the candidate as JSON: stored in the window and sent as is
 
 
 @dataclass(frozen=True)
@@ -80,27 +81,19 @@ class DedupeWindow:
     async def admit_many(
         self, admissions: list[Admission], policy: Dedupe
     ) -> list[AdmitResult]:
-        """One round trip for a batch; a later copy in it sees the earlier."""
+        """One script call for a batch; a later copy in it sees the earlier."""
+        if not admissions:
+            return []
+
         window_ms, replay_ms = _ttls(policy)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for item in admissions:
-                lead_id = item.candidate.lead.lead_id
-                await self._admit(
-                    keys=[
-                        self._msg_key(item.position),
-                        self._lead_key(lead_id),
-                        *(self._id_key(i) for i in item.identities),
-                    ],
-                    args=[
-                        window_ms,
-                        replay_ms,
-                        lead_id,
-                        item.candidate.model_dump_json(),
-                        f"{self._prefix}:lead:",
-                    ],
-                    client=pipe,
-                )
-            replies = await pipe.execute()
+        keys: list[str] = []
+        args: list[str | int] = [window_ms, replay_ms, f"{self._prefix}:lead:"]
+        for item in admissions:
+            lead_id = item.candidate.lead.lead_id
+            keys += [self._msg_key(item.position), self._lead_key(lead_id)]
+            keys += [self._id_key(i) for i in item.identities]
+            args += [len(item.identities), lead_id, item.body]
+        replies = await self._admit(keys=keys, args=args)
         return [
             _admit_result(reply, item)
             for reply, item in zip(replies, admissions, strict=True)

@@ -1,35 +1,52 @@
--- Admit a routed lead into the dedupe window, unless it is known.
+-- Admit a batch of routed leads into the dedupe window, in order, unless
+-- known: a later lead of the batch sees what an earlier one recorded.
 --
--- KEYS[1] intake position (hash)   KEYS[2] candidate lead (hash)
--- KEYS[3..] the lead's identities (string: lead id), in match order
--- ARGV    window_ms, replay_ms, lead_id, placement_json, lead_key_prefix
+-- KEYS    per lead: intake position (hash), candidate lead (hash), then
+--         the lead's identities (string: lead id), in match order
+-- ARGV    window_ms, replay_ms, lead_key_prefix, then per lead:
+--         identity_count, lead_id, placement_json
 --
--- Returns {'replay', kind, lead_id, placement, event} when this intake
--- position was handled before (a redelivery repeats its first outcome),
--- {'existing', identity_index, lead_id, placement} when an identity belongs
--- to a lead in the window, else {'new'} after recording the lead.
+-- Returns one reply per lead: {'replay', kind, lead_id, placement, event}
+-- when its intake position was handled before (a redelivery repeats its
+-- first outcome), {'existing', identity_index, lead_id, placement} when an
+-- identity belongs to a lead in the window, else {'new'} after recording.
 
-local seen = redis.call('HMGET', KEYS[1], 'kind', 'lead', 'event')
-if seen[1] then
-  local current = redis.call('HGET', ARGV[5] .. seen[2], 'placement')
-  return {'replay', seen[1], seen[2], current, seen[3]}
-end
+local window_ms, replay_ms, lead_prefix = ARGV[1], ARGV[2], ARGV[3]
 
-for i = 3, #KEYS do
-  local owner = redis.call('GET', KEYS[i])
-  if owner then
-    local placement = redis.call('HGET', ARGV[5] .. owner, 'placement')
-    if placement then
-      return {'existing', tostring(i - 2), owner, placement}
+local function admit(msg_key, lead_key, first_id, last_id, lead_id, placement)
+  local seen = redis.call('HMGET', msg_key, 'kind', 'lead', 'event')
+  if seen[1] then
+    local current = redis.call('HGET', lead_prefix .. seen[2], 'placement')
+    return {'replay', seen[1], seen[2], current, seen[3]}
+  end
+
+  for i = first_id, last_id do
+    local owner = redis.call('GET', KEYS[i])
+    if owner then
+      local stored = redis.call('HGET', lead_prefix .. owner, 'placement')
+      if stored then
+        return {'existing', tostring(i - first_id + 1), owner, stored}
+      end
     end
   end
+
+  for i = first_id, last_id do
+    redis.call('SET', KEYS[i], lead_id, 'PX', window_ms)
+  end
+  redis.call('HSET', lead_key, 'placement', placement, 'merges', 0)
+  redis.call('PEXPIRE', lead_key, window_ms)
+  redis.call('HSET', msg_key, 'kind', 'pooled', 'lead', lead_id)
+  redis.call('PEXPIRE', msg_key, replay_ms)
+  return {'new'}
 end
 
-for i = 3, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[1])
+local replies = {}
+local key, arg = 1, 4
+while arg <= #ARGV do
+  local ids = tonumber(ARGV[arg])
+  replies[#replies + 1] = admit(
+    KEYS[key], KEYS[key + 1], key + 2, key + 1 + ids, ARGV[arg + 1], ARGV[arg + 2]
+  )
+  key, arg = key + 2 + ids, arg + 3
 end
-redis.call('HSET', KEYS[2], 'placement', ARGV[4], 'merges', 0)
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
-redis.call('HSET', KEYS[1], 'kind', 'pooled', 'lead', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {'new'}
+return replies
