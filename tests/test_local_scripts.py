@@ -4,22 +4,34 @@ stops only what the script started."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.infra import DEPLOY_LOCAL, wait_until_sync
+from tests.infra import (
+    DEPLOY_LOCAL,
+    TEST_KAFKA_CONTROLLER_PORT,
+    TEST_KAFKA_PORT,
+    TEST_RUN_DIR,
+    wait_until_sync,
+)
 from tests.workers import free_port
 
 
-def script(name: str, command: str, run_dir: Path, port: int) -> str:
+def script(name: str, command: str, run_dir: Path, port: int, **env: str) -> str:
     done = subprocess.run(
         ["bash", str(DEPLOY_LOCAL / f"{name}.sh"), command],
-        env={**os.environ, "LEADPOOL_RUN_DIR": str(run_dir), "REDIS_PORT": str(port)},
+        env={
+            **os.environ,
+            "LEADPOOL_RUN_DIR": str(run_dir),
+            f"{name.upper()}_PORT": str(port),
+            **env,
+        },
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
     assert done.returncode in (0, 3), done.stdout + done.stderr
@@ -63,3 +75,51 @@ def test_a_port_held_by_someone_else_is_refused(tmp_path: Path) -> None:
     finally:
         other.terminate()
         other.wait(timeout=10)
+
+
+def test_starting_the_running_test_kafka_again_leaves_it_alone(
+    kafka_bootstrap: str,
+) -> None:
+    if kafka_bootstrap != f"127.0.0.1:{TEST_KAFKA_PORT}":
+        pytest.skip("this session's Kafka was not started by deploy/local/kafka.sh")
+    controller = str(TEST_KAFKA_CONTROLLER_PORT)
+    pid_before = script(
+        "kafka",
+        "status",
+        TEST_RUN_DIR,
+        TEST_KAFKA_PORT,
+        KAFKA_CONTROLLER_PORT=controller,
+    )
+
+    again = script(
+        "kafka",
+        "start",
+        TEST_RUN_DIR,
+        TEST_KAFKA_PORT,
+        KAFKA_CONTROLLER_PORT=controller,
+    )
+
+    assert "running (pid" in pid_before
+    assert "already running" in again
+    assert pid_before == script(
+        "kafka",
+        "status",
+        TEST_RUN_DIR,
+        TEST_KAFKA_PORT,
+        KAFKA_CONTROLLER_PORT=controller,
+    )
+
+
+def test_kafka_refuses_a_port_held_by_someone_else(tmp_path: Path) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        controller = str(free_port())
+
+        with pytest.raises(AssertionError, match="already in use"):
+            script("kafka", "start", tmp_path, port, KAFKA_CONTROLLER_PORT=controller)
+
+        assert "not running" in script(
+            "kafka", "stop", tmp_path, port, KAFKA_CONTROLLER_PORT=controller
+        )

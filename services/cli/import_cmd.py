@@ -8,6 +8,7 @@ while the rest of the batch is sent again.
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,15 @@ import click
 import httpx
 
 BATCH = 500  # leads per request; the router accepts up to its max_batch
+_NUMERIC_FIELDS = {"score", "employees"}
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A JSON-lines line that is no JSON: rejected here, kept for fixing."""
+
+    text: str
+    reason: str
 
 
 @click.command(name="import")
@@ -41,10 +51,14 @@ def import_leads(
     path: Path, router_url: str, api_key: str, rejects: Path | None
 ) -> None:
     """Import leads from PATH (.csv or .jsonl) and print a summary."""
-    rows = list(_read(path))
+    read = list(_read(path))
+    rows = [row for row in read if not isinstance(row, Unreadable)]
+    unreadable = [row for row in read if isinstance(row, Unreadable)]
     rejects = rejects or path.with_suffix(f".rejects{path.suffix}")
-    totals = {"accepted": 0, "duplicates": 0, "rejected": 0}
-    refused: list[tuple[dict[str, Any], str]] = []
+    totals = {"accepted": 0, "duplicates": 0, "rejected": len(unreadable)}
+    refused: list[tuple[dict[str, Any] | Unreadable, str]] = [
+        (row, row.reason) for row in unreadable
+    ]
 
     with (
         httpx.Client(
@@ -63,6 +77,8 @@ def import_leads(
             refused += bad
             bar.update(len(batch))
 
+    for row, reason in refused:
+        click.echo(f"rejected {_label(row)}: {reason}", err=True)
     if refused:
         _write(rejects, [row for row, _ in refused])
         click.echo(f"rejects written to {rejects}")
@@ -94,28 +110,43 @@ def _send(
     return {"accepted": 0, "leads": []}, bad
 
 
-def _read(path: Path) -> Iterator[dict[str, Any]]:
+def _read(path: Path) -> Iterator[dict[str, Any] | Unreadable]:
     with path.open(newline="", encoding="utf-8") as handle:
         if path.suffix == ".csv":
             for row in csv.DictReader(handle):
-                yield {key: _cell(value) for key, value in row.items() if value != ""}
-        else:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
+                yield {k: _cell(k, v) for k, v in row.items() if v not in ("", None)}
+            return
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as err:
+                yield Unreadable(line.rstrip("\n"), f"line {number}: not JSON ({err})")
 
 
-def _cell(value: str) -> Any:
-    # CSV has no types; the score must reach the router as a number.
-    return int(value) if value.isdigit() else value
+def _cell(field: str, value: str) -> Any:
+    # CSV has no types: only the numeric fields of a lead become numbers, so
+    # an external id or a phone made of digits stays text.
+    return int(value) if field in _NUMERIC_FIELDS and value.isdigit() else value
 
 
-def _write(path: Path, rows: list[dict[str, Any]]) -> None:
+def _label(row: dict[str, Any] | Unreadable) -> str:
+    if isinstance(row, Unreadable):
+        return repr(row.text[:60])
+    return str(row.get("external_id") or row.get("email") or row)
+
+
+def _write(path: Path, rows: list[dict[str, Any] | Unreadable]) -> None:
+    # The rejects keep the input's format, so a fixed file imports as is.
     with path.open("w", newline="", encoding="utf-8") as handle:
         if path.suffix == ".csv":
-            fields = sorted({key for row in rows for key in row})
+            records = [row for row in rows if isinstance(row, dict)]
+            fields = sorted({key for row in records for key in row})
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
-            writer.writerows(rows)
-        else:
-            handle.writelines(json.dumps(row) + "\n" for row in rows)
+            writer.writerows(records)
+            return
+        for row in rows:
+            text = row.text if isinstance(row, Unreadable) else json.dumps(row)
+            handle.write(text + "\n")

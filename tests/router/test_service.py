@@ -221,6 +221,7 @@ async def test_a_csv_import_reports_accepted_duplicates_and_rejects(
         "a1@imp.example,40,Acme,i-1\n"
         "a1@imp.example,45,Acme,i-1\n"
         "broken,40,Acme,i-2\n"
+        "a3@imp.example,30,Acme,12345\n"
     )
     run = CliRunner().invoke(
         cli,
@@ -235,6 +236,25 @@ async def test_a_csv_import_reports_accepted_duplicates_and_rejects(
     )
 
     assert run.exit_code == 0, run.output
-    assert "accepted 2, duplicates 1, rejected 1" in run.output
+    # A digit-only external id stays text: the lead is accepted.
+    assert "accepted 3, duplicates 1, rejected 1" in run.output
+    assert "rejected i-2: email:" in run.output
     rejects = (tmp_path / "leads.rejects.csv").read_text()
     assert "broken" in rejects and "a1@imp" not in rejects
+
+
+async def test_a_json_lines_import_rejects_a_line_that_is_no_json(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    leads = tmp_path / "leads.jsonl"
+    good = {"email": "j1@imp.example", "score": 20, "company": "A"}
+    leads.write_text(json.dumps(good) + "\n{not json\n")
+    router = deployment.workers[0].url
+    run = CliRunner().invoke(
+        cli, ["import", str(leads), "--router", router, "--api-key", API_KEY]
+    )
+
+    assert run.exit_code == 0, run.output
+    assert "accepted 1, duplicates 0, rejected 1" in run.output
+    assert "line 2: not JSON" in run.output
+    assert (tmp_path / "leads.rejects.jsonl").read_text() == "{not json\n"
