@@ -209,6 +209,17 @@ class LeadRemoved(_LeadEvent):
     reason: str
 
 
+class LeadReinstated(_LeadEvent):
+    """Ops fixed a lead in review and sent it back to a pool, unclaimed."""
+
+    type: Literal["reinstated"] = "reinstated"
+    from_pool: str
+    policy: str
+    fixes: dict[str, str] = Field(
+        default_factory=dict, description="Lead fields ops corrected"
+    )
+
+
 LeadEvent = Annotated[
     LeadStocked
     | LeadClaimed
@@ -219,7 +230,8 @@ LeadEvent = Annotated[
     | LeadTransferRequested
     | LeadTransferDecided
     | LeadTransferred
-    | LeadRemoved,
+    | LeadRemoved
+    | LeadReinstated,
     Field(discriminator="type"),
 ]
 

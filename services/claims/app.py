@@ -18,7 +18,7 @@ from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
 from services.claims.outbox import OutboxRelay
 from services.claims.rebuild import Rebuild
-from services.claims.roundrobin import RoundRobin
+from services.claims.roundrobin import FAST_LANE, RoundRobin
 from services.claims.scripts import Scripts
 from services.claims.tiers import Standings
 from services.claims.transfers import Transfers
@@ -75,7 +75,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def assign_if_due(pooled: PooledLead) -> None:
         """Fast-lane leads and leads of an overflowing pool are assigned."""
         if pooled.fast_lane:
-            reason = "fast_lane"
+            reason = FAST_LANE
         elif await lifecycle.pool_mode(pooled.pool) == "auto_assign":
             reason = "overflow"
         else:

@@ -6,8 +6,11 @@ publishes its event through the outbox; notifications are logged.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, cast
 
 import redis.asyncio as aioredis
+from pydantic import ValidationError
 
 from schemas.commands import Action, HygieneCommand
 from schemas.config import LeadpoolConfig
@@ -91,8 +94,14 @@ class CommandApplier:
                     policy=command.policy,
                     command_id=command.command_id,
                 )
+            case Action.REINSTATE:
+                return await self._reinstate(config, command)
             case Action.AUTO_ASSIGN:
                 return await self._auto_assign(config, command)
+            case Action.PENALISE:
+                return await self._penalise(config, command)
+            case Action.FAST_LANE_OUT | Action.FAST_LANE_RESTORE:
+                return await self._fast_lane(command)
             case Action.SET_POOL_MODE:
                 if not await self._first_time(command):
                     return False
@@ -101,8 +110,10 @@ class CommandApplier:
                 )
                 return True
             case _:
-                # FLAG, ALERT and source pauses change no lead state here:
-                # managers read them from this log, the router pauses sources.
+                # FLAG, ALERT and REMIND change no state: managers and reps
+                # read them from this log. Source pauses and intake
+                # thresholds are the router's; audits and territories are
+                # pool settings that configuration carries.
                 return False
         return isinstance(result, Done)
 
@@ -125,6 +136,64 @@ class CommandApplier:
                 extra={"lead_id": command.lead_id, "rule": outcome.rule},
             )
         return isinstance(outcome, Claimed)
+
+    async def _reinstate(self, config: LeadpoolConfig, command: HygieneCommand) -> bool:
+        fixes = {
+            name.removeprefix("fix."): str(value)
+            for name, value in command.figures.items()
+            if name.startswith("fix.")
+        }
+        lead_id = command.lead_id or ""
+        # Without a pool named, the lead goes back where it was.
+        pool = command.target_pool or command.pool
+        pool = pool or (await self.inventory.lead(lead_id)).get("pool", "")
+        if pool not in config.pool_names:
+            log.error("reinstatement refused: no pool", extra={"lead_id": lead_id})
+            return False
+        try:
+            result = await self.lifecycle.reinstate(
+                config,
+                lead_id,
+                pool,
+                self.clock.now(),
+                policy=command.policy,
+                fixes=fixes,
+                command_id=command.command_id,
+            )
+        except ValidationError as err:
+            log.error(
+                "reinstatement refused: the fixes leave an invalid lead",
+                extra={"lead_id": command.lead_id, "errors": err.errors()},
+            )
+            return False
+        return isinstance(result, Done)
+
+    async def _penalise(self, config: LeadpoolConfig, command: HygieneCommand) -> bool:
+        if not await self._first_time(command):
+            return False
+        rules = config.slas.penalties
+        until = command.until or command.issued_at + timedelta(days=rules.window_days)
+        until_ms = to_ms(until)
+        penalty: dict[str, int] = {
+            "penalty_quota": rules.daily_quota_reduction,
+            "penalty_until_ms": until_ms,
+        }
+        if rules.suspend_pool_access:
+            penalty["suspended_until_ms"] = until_ms
+        await self.redis.hset(
+            self.keys.rep_state(command.rep_id or ""), mapping=cast(Any, penalty)
+        )
+        log.warning(
+            "rep penalised for missed contact deadlines",
+            extra={"rep_id": command.rep_id, "until": until.isoformat(), **penalty},
+        )
+        return True
+
+    async def _fast_lane(self, command: HygieneCommand) -> bool:
+        rep_id = command.rep_id or ""
+        if command.action is Action.FAST_LANE_OUT:
+            return bool(await self.redis.sadd(self.keys.fast_lane_out, rep_id))
+        return bool(await self.redis.srem(self.keys.fast_lane_out, rep_id))
 
     async def _first_time(self, command: HygieneCommand) -> bool:
         added = await self.redis.zadd(
@@ -152,6 +221,10 @@ def missing_fields(command: HygieneCommand) -> str | None:
         Action.MOVE: ["lead_id", "target_pool"],
         Action.AUTO_ASSIGN: ["lead_id"],
         Action.SET_POOL_MODE: ["pool", "mode"],
+        Action.REINSTATE: ["lead_id"],
+        Action.PENALISE: ["rep_id"],
+        Action.FAST_LANE_OUT: ["rep_id"],
+        Action.FAST_LANE_RESTORE: ["rep_id"],
     }.get(command.action, [])
     for field in needs:
         if getattr(command, field) is None:

@@ -14,6 +14,7 @@
 <prefix>:transfers:pending       sorted set: undecided transfers by time
 <prefix>:standings               hash: recalculated tier per rep (JSON)
 <prefix>:commands:applied        sorted set: hygiene command ids applied
+<prefix>:fast-lane:out           set: reps kept out of fast-lane assignment
 <prefix>:outbox                  stream: events waiting for Kafka
 <prefix>:outbox:cursor           string: last stream id Kafka acknowledged
 <prefix>:marker                  string: written at first start; missing
@@ -73,6 +74,10 @@ class Keys:
     @property
     def applied_commands(self) -> str:
         return f"{self.prefix}:commands:applied"
+
+    @property
+    def fast_lane_out(self) -> str:
+        return f"{self.prefix}:fast-lane:out"
 
     @property
     def relay_lock(self) -> str:

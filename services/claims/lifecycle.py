@@ -14,6 +14,7 @@ from redis.commands.core import AsyncScript
 
 from schemas.config import LeadpoolConfig
 from schemas.events import Outcome, Removal, ReturnReason
+from schemas.lead import Lead
 from services.claims.keys import Keys
 from services.claims.scripts import Scripts
 from services.common.clock import to_ms
@@ -117,6 +118,37 @@ class Lifecycle:
         return await self._call(
             self.scripts.move, config, lead_id, moment, command_id, args
         )
+
+    async def reinstate(
+        self,
+        config: LeadpoolConfig,
+        lead_id: str,
+        to_pool: str,
+        moment: datetime,
+        *,
+        policy: str,
+        fixes: dict[str, str],
+        command_id: str = "",
+    ) -> Result:
+        """Send a lead in review back to `to_pool` with `fixes` applied.
+
+        Raises `ValueError` naming the field when a fix makes the lead
+        invalid: the lead then stays in review.
+        """
+        config.pool(to_pool)  # KeyError for a pool the configuration lacks
+        corrected = await self._corrected(lead_id, fixes) if fixes else ""
+        args = [lead_id, to_pool, policy, json.dumps(fixes), corrected]
+        return await self._call(
+            self.scripts.reinstate, config, lead_id, moment, command_id, args
+        )
+
+    async def _corrected(self, lead_id: str, fixes: dict[str, str]) -> str:
+        stored = await self.redis.hget(self.keys.lead(lead_id), "lead")
+        if stored is None:
+            return ""
+        # Validated as a whole: a fix must leave a lead the contract accepts.
+        fixed = Lead.model_validate(json.loads(stored) | fixes)
+        return fixed.model_dump_json()
 
     async def give_back_all(
         self,

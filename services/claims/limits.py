@@ -31,19 +31,22 @@ async def remaining_limits(
         pipe.zcount(log, f"({to_ms(day_start)}", "+inf")
         pipe.scard(keys.rep_open(rep.id))
         pipe.zcount(log, f"({to_ms(moment - _HOUR)}", "+inf")
-        pipe.hget(keys.rep_state(rep.id), "cooldown_until_ms")
+        pipe.hmget(
+            keys.rep_state(rep.id),
+            ["cooldown_until_ms", "penalty_quota", "penalty_until_ms"],
+        )
         for pool in capped:
             pipe.zcount(f"{log}:{pool.name}", f"({to_ms(day_start)}", "+inf")
-        today, open_leads, hour, cooldown, *per_pool = await pipe.execute()
+        today, open_leads, hour, state, *per_pool = await pipe.execute()
 
+    cooldown, penalty, penalty_until = state
     cooling = int(cooldown or 0) > to_ms(moment)
+    # As the claim step computes it: an SLA penalty shrinks the quota a while.
+    daily = quotas.daily_claims[rep.performance]
+    if int(penalty_until or 0) > to_ms(moment):
+        daily = max(0, daily - int(penalty or 0))
     limits = [
-        Limit(
-            rule="daily_quota",
-            used=today,
-            limit=quotas.daily_claims[rep.performance],
-            resets_at=day_end,
-        ),
+        Limit(rule="daily_quota", used=today, limit=daily, resets_at=day_end),
         Limit(rule="max_open_leads", used=open_leads, limit=quotas.max_open_leads),
         Limit(
             rule="hourly_velocity",

@@ -24,6 +24,7 @@ from schemas.events import (
     LeadEscalated,
     LeadEvent,
     LeadOutcome,
+    LeadReinstated,
     LeadRemoved,
     LeadReturned,
     LeadStocked,
@@ -163,8 +164,17 @@ class Rebuild:
                 if await self.redis.hget(lead_key, "state") == "available":
                     await self._make_available(event.lead_id, event.pool)
             case LeadRemoved():
-                await self.redis.hset(lead_key, "state", "removed")
+                await self.redis.hset(
+                    lead_key,
+                    mapping={"state": "removed", "destination": event.destination},
+                )
                 await self.redis.zrem(self.keys.available(event.pool), event.lead_id)
+            case LeadReinstated():
+                await self.redis.hset(
+                    lead_key, mapping={"state": "available", "pool": event.pool}
+                )
+                await self.redis.hdel(lead_key, "destination")
+                await self._make_available(event.lead_id, event.pool)
             case LeadTransferRequested() | LeadTransferDecided():
                 await self._transfer(event, at)
 

@@ -24,6 +24,7 @@ from services.claims.windows import absent
 from services.common.clock import to_ms
 
 _LAST = "__last__"  # field of the seen hash: time of the last assignment
+FAST_LANE = "fast_lane"  # the assignment reason of hot leads over the bar
 
 
 def eligible_reps(config: LeadpoolConfig, pool: str, moment: datetime) -> list[User]:
@@ -81,8 +82,15 @@ class RoundRobin:
         reason: str,
         lead_id: str | None = None,
     ) -> Claimed | Refused:
-        """Assign `lead_id` (or the pool's best lead) to the next fair rep."""
+        """Assign `lead_id` (or the pool's best lead) to the next fair rep.
+
+        A fast-lane assignment passes over reps that hygiene took out of the
+        fast lane for missed hot-lead deadlines, until a manager restores them.
+        """
         reps = {u.id: u for u in eligible_reps(config, pool, moment)}
+        if reason == FAST_LANE:
+            for rep_id in await self.redis.smembers(self.keys.fast_lane_out):
+                reps.pop(str(rep_id), None)
         if not reps:
             return Refused("no_eligible_rep", 0, 0, None)
         order = await self._order(config, pool, list(reps), moment)

@@ -29,6 +29,7 @@ class Scripts:
     remove: AsyncScript
     move: AsyncScript
     transfer: AsyncScript
+    reinstate: AsyncScript
 
     @classmethod
     def register(cls, redis: "aioredis.Redis") -> "Scripts":
@@ -45,4 +46,5 @@ class Scripts:
             remove=load("remove"),
             move=load("move"),
             transfer=load("transfer"),
+            reinstate=load("reinstate"),
         )

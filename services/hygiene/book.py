@@ -16,6 +16,7 @@ from schemas.events import (
     LeadEscalated,
     LeadEvent,
     LeadOutcome,
+    LeadReinstated,
     LeadRemoved,
     LeadReturned,
     LeadStocked,
@@ -136,6 +137,13 @@ class LeadBook:
                 record.removed_to = event.destination
                 record.removed_at = event.occurred_at
                 record.removed_reason = event.reason
+            case LeadReinstated() if record is not None:
+                # Back from review: a fresh stay in the pool, returns forgiven.
+                self._repool(record, event.pool, event.occurred_at)
+                record.returns = 0
+                record.removed_to = None
+                record.removed_at = None
+                record.removed_reason = ""
 
     def fold_pooled(self, pooled: PooledLead) -> None:
         """The lead's own fields, for cleanup checks (email, phone, status)."""

@@ -65,6 +65,8 @@ def _penalise(
         config_version=config.version,
         rep_id=rep_id,
         lead_id=crossing.lead_id,
+        # The penalty lasts one counting window from the miss that crossed.
+        until=crossing.deadline + timedelta(days=rules.window_days),
         message=f"{count} contact deadlines missed in {rules.window_days:g} days",
     )
 

@@ -73,6 +73,11 @@ COUNTER_SPECS = {
         "Leads removed from the active pool",
         ("pool", "destination"),
     ),
+    "reinstated": CounterSpec(
+        "leadpool_leads_reinstated",
+        "Leads sent back to a pool from review, their data fixed",
+        ("pool",),
+    ),
     "escalated": CounterSpec(
         "leadpool_leads_escalated", "Leads moved up a pool's priority", ("pool",)
     ),

@@ -16,6 +16,7 @@ from schemas.events import (
     LeadEscalated,
     LeadEvent,
     LeadOutcome,
+    LeadReinstated,
     LeadRemoved,
     LeadReturned,
     LeadStocked,
@@ -90,6 +91,8 @@ class PartitionFigures:
                 self._transferred(event)
             case LeadRemoved():
                 self._removed(event)
+            case LeadReinstated():
+                self._reinstated(event)
             case LeadEscalated(pool=pool):
                 self._count("escalated", pool)
             case LeadTransferRequested(pool=pool):
@@ -195,6 +198,15 @@ class PartitionFigures:
             self._leave(event.lead_id)
             lead.status = REMOVED
 
+    def _reinstated(self, event: LeadReinstated) -> None:
+        # Back from review into a pool: it adds to that pool like a new lead.
+        self._count("reinstated", event.pool)
+        lead = self.leads.get(event.lead_id)
+        if lead is None:
+            return
+        self._leave(event.lead_id)
+        self._make_available(event.lead_id, lead, event.pool, event.occurred_at)
+
     def _make_available(
         self, lead_id: str, lead: TrackedLead, pool: str, at: datetime
     ) -> None:
@@ -249,6 +261,7 @@ COUNTERS = (
     "transfer_requests",
     "transfer_decisions",
     "removed",
+    "reinstated",
     "escalated",
     "band_added",
     "band_outcomes",

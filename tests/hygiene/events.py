@@ -9,6 +9,7 @@ from schemas.events import (
     LeadClaimed,
     LeadContacted,
     LeadOutcome,
+    LeadReinstated,
     LeadRemoved,
     LeadReturned,
     LeadStocked,
@@ -95,4 +96,13 @@ def to_review(lead_id: str, at: datetime, pool: str = "warm") -> LeadRemoved:
         destination=Removal.REVIEW,
         policy="stale",
         reason="returned 3 times",
+    )
+
+
+def reinstated(lead_id: str, at: datetime, pool: str = "warm") -> LeadReinstated:
+    return LeadReinstated(
+        **_base(lead_id, pool, at, "reinstated"),
+        from_pool=pool,
+        policy="review:fix_and_return",
+        fixes={"company": "Acme Ltd"},
     )

@@ -54,3 +54,6 @@ def test_three_misses_in_a_week_reduce_the_daily_quota() -> None:
     (cut,) = penalty_commands(book.open_misses(now), CONFIG, now, {})
     assert cut.action is Action.PENALISE
     assert cut.figures["daily_quota_reduction"] == 5
+    # One window of 7 days from the third miss's deadline (claimed at 48 h,
+    # due 2 h later).
+    assert cut.until == START + timedelta(hours=50, days=7)

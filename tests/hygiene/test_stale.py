@@ -8,7 +8,15 @@ from schemas.config import LeadpoolConfig
 from schemas.events import Removal
 from services.hygiene.book import LeadBook
 from services.hygiene.stale import stale_commands
-from tests.hygiene.events import START, claimed, pooled, returned, stocked
+from tests.hygiene.events import (
+    START,
+    claimed,
+    pooled,
+    reinstated,
+    returned,
+    stocked,
+    to_review,
+)
 
 CONFIG = LeadpoolConfig(version="test-1")
 
@@ -49,3 +57,18 @@ def test_duplicates_and_junk_go_to_review_naming_the_original() -> None:
     book.fold(stocked("l1", START))
     book.fold(stocked("l2", START + timedelta(minutes=1)))
     assert reasons(book, 1) == {"l2": "duplicate of l1; marked junk"}
+
+
+def test_a_reinstated_lead_starts_a_fresh_stay_with_its_returns_forgiven() -> None:
+    book = LeadBook(lambda: CONFIG)
+    book.fold(stocked("l1", START))
+    for n in range(3):
+        book.fold(claimed("l1", START + timedelta(hours=n, minutes=1)))
+        book.fold(returned("l1", START + timedelta(hours=n, minutes=2)))
+    book.fold(to_review("l1", START + timedelta(days=1)))
+    assert reasons(book, 2) == {}
+
+    book.fold(reinstated("l1", START + timedelta(days=2)))
+
+    assert reasons(book, 8.99) == {}
+    assert reasons(book, 9) == {"l1": "unclaimed 7+ days"}

@@ -10,10 +10,13 @@ from schemas.events import (
     LeadClaimed,
     LeadContacted,
     LeadOutcome,
+    LeadReinstated,
+    LeadRemoved,
     LeadReturned,
     LeadStocked,
     LeadTransferred,
     Outcome,
+    Removal,
     ReturnReason,
 )
 
@@ -77,3 +80,20 @@ class Timeline:
         self, lead: str, from_pool: str, to_pool: str, hours: float
     ) -> LeadTransferred:
         return LeadTransferred(**self._base(lead, to_pool, hours), from_pool=from_pool)
+
+    def removed(self, lead: str, pool: str, hours: float) -> LeadRemoved:
+        return LeadRemoved(
+            **self._base(lead, pool, hours),
+            destination=Removal.REVIEW,
+            policy="stale",
+            reason="returned 3 times",
+        )
+
+    def reinstated(
+        self, lead: str, from_pool: str, to_pool: str, hours: float
+    ) -> LeadReinstated:
+        return LeadReinstated(
+            **self._base(lead, to_pool, hours),
+            from_pool=from_pool,
+            policy="review:fix_and_return",
+        )

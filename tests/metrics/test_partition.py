@@ -106,3 +106,17 @@ def test_a_transfer_moves_the_lead_between_pools(
     assert list(figures.available["warm"]) == ["l1"]
     assert figures.counters["transfers"][("cold",)] == 1
     assert figures.counters["band_added"][("cold",)] == 1
+
+
+def test_a_lead_back_from_review_is_available_in_its_new_pool(
+    figures: PartitionFigures, day: Timeline
+) -> None:
+    figures.fold(day.stocked("l1", "cold", 0, score=40))
+    figures.fold(day.removed("l1", "cold", 1))
+    assert figures.available["cold"] == {}
+
+    figures.fold(day.reinstated("l1", "cold", "warm", 2))
+
+    assert list(figures.available["warm"]) == ["l1"]
+    assert figures.counters["reinstated"][("warm",)] == 1
+    assert figures.counters["removed"][("cold", "review")] == 1

@@ -117,9 +117,22 @@ if refusal then return refusal end
 
 -- 2. Presence and pool mode, then permission, tier and access window.
 local rep_state = redis.call('HMGET', KEYS[4], 'away', 'run', 'last_ms',
-                             'cooldown_until_ms')
+                             'cooldown_until_ms', 'penalty_quota',
+                             'penalty_until_ms', 'suspended_until_ms')
 refusal = check(rep_state[1] ~= '1', 'availability:away', 0, 0)
 if refusal then return refusal end
+-- Missed contact deadlines (hygiene's penalty): access suspended for a while
+-- and a smaller daily quota. Assignments are what a suspension leaves.
+local suspended_until = tonumber(rep_state[7] or 0)
+if not policy.auto then
+  refusal = check(suspended_until <= now, 'sla_penalty:suspended', 0, 0,
+                  suspended_until > now and suspended_until or nil)
+  if refusal then return refusal end
+end
+local daily_limit = policy.daily_limit
+if tonumber(rep_state[6] or 0) > now then
+  daily_limit = math.max(0, daily_limit - tonumber(rep_state[5] or 0))
+end
 local mode = redis.call('HGET', prefix .. ':pool:' .. pool .. ':mode', 'mode')
 if mode == 'auto_assign' and not policy.auto then
   refusal = check(false, 'pool_mode:auto_assign', 0, 0)
@@ -164,8 +177,8 @@ end
 local counted = (not policy.auto) or policy.count_auto
 if counted then
   local today = count_since(log_key, policy.day_start_ms)
-  refusal = check(today < policy.daily_limit, 'daily_quota', today,
-                  policy.daily_limit, policy.day_end_ms)
+  refusal = check(today < daily_limit, 'daily_quota', today,
+                  daily_limit, policy.day_end_ms)
   if refusal then return refusal end
 end
 if not policy.auto then

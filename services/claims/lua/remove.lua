@@ -1,4 +1,5 @@
--- Take an unclaimed lead out of the active pool (nurture, archive, ...).
+-- Take an unclaimed lead out of the active pool (nurture, archive, ...),
+-- or settle a lead waiting in review where ops decided it goes.
 --
 -- KEYS[1] lead hash
 -- ARGV    prefix, now_ms, config_version, command_id, lead_id,
@@ -8,8 +9,9 @@ local prefix, now, version = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 if not first_time(prefix, ARGV[4], now) then
   return answer('refused', {rule = 'applied_before'})
 end
-local lead = redis.call('HMGET', KEYS[1], 'state', 'pool')
-if lead[1] ~= 'available' then
+local lead = redis.call('HMGET', KEYS[1], 'state', 'pool', 'destination')
+local in_review = lead[1] == 'removed' and lead[3] == 'review'
+if lead[1] ~= 'available' and not in_review then
   return answer('refused', {rule = 'not_available'})
 end
 
