@@ -185,11 +185,7 @@ class PartitionFigures:
 
     def _transferred(self, event: LeadTransferred) -> None:
         self._count("transfers", event.from_pool)
-        lead = self.leads.get(event.lead_id)
-        if lead is None:
-            return
-        self._leave(event.lead_id)
-        self._make_available(event.lead_id, lead, event.pool, event.occurred_at)
+        self._repool(event.lead_id, event.pool, event.occurred_at)
 
     def _removed(self, event: LeadRemoved) -> None:
         self._count("removed", event.pool, event.destination.value)
@@ -201,11 +197,15 @@ class PartitionFigures:
     def _reinstated(self, event: LeadReinstated) -> None:
         # Back from review into a pool: it adds to that pool like a new lead.
         self._count("reinstated", event.pool)
-        lead = self.leads.get(event.lead_id)
+        self._repool(event.lead_id, event.pool, event.occurred_at)
+
+    def _repool(self, lead_id: str, pool: str, at: datetime) -> None:
+        """The lead waits, unclaimed, in `pool` from `at` on."""
+        lead = self.leads.get(lead_id)
         if lead is None:
             return
-        self._leave(event.lead_id)
-        self._make_available(event.lead_id, lead, event.pool, event.occurred_at)
+        self._leave(lead_id)
+        self._make_available(lead_id, lead, pool, at)
 
     def _make_available(
         self, lead_id: str, lead: TrackedLead, pool: str, at: datetime
