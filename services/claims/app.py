@@ -13,12 +13,13 @@ from services.claims.api import ClaimsApi
 from services.claims.claiming import Claims
 from services.claims.commands import CommandApplier
 from services.claims.connection import connect_claims_redis
+from services.claims.fastlane import FastLaneOffers
 from services.claims.inventory import Inventory
 from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
 from services.claims.outbox import OutboxRelay
 from services.claims.rebuild import Rebuild
-from services.claims.roundrobin import FAST_LANE, RoundRobin
+from services.claims.roundrobin import RoundRobin
 from services.claims.scripts import Scripts
 from services.claims.tiers import Standings
 from services.claims.transfers import Transfers
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8082
 TIER_CHECK_S = 3600.0  # tiers change weekly or monthly; an hour's lag is fine
+FAST_LANE_SWEEP_S = 1.0  # an expired offer waits at most this long for its rep
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -46,6 +48,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     claims = Claims(redis, keys, scripts)
     lifecycle = Lifecycle(redis, keys, scripts)
     round_robin = RoundRobin(redis, keys, claims)
+    offers = FastLaneOffers(redis, keys, round_robin)
     applier = CommandApplier(redis, keys, inventory, lifecycle, round_robin, clock)
     transfers = Transfers(redis, keys, scripts)
     rebuild = Rebuild(redis, keys, inventory, settings.kafka_bootstrap_servers)
@@ -73,19 +76,22 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                 await assign_if_due(lead)
 
     async def assign_if_due(pooled: PooledLead) -> None:
-        """Fast-lane leads and leads of an overflowing pool are assigned."""
+        """Fast-lane leads wait for their offers; an overflowing pool assigns."""
         if pooled.fast_lane:
-            reason = FAST_LANE
-        elif await lifecycle.pool_mode(pooled.pool) == "auto_assign":
-            reason = "overflow"
-        else:
+            expires = await offers.open(pooled, live.current)
+            log.info(
+                "fast-lane offer open",
+                extra={"lead_id": pooled.lead.lead_id, "until": expires.isoformat()},
+            )
+            return
+        if await lifecycle.pool_mode(pooled.pool) != "auto_assign":
             return
         outcome = await round_robin.assign(
-            live.current, pooled.pool, clock.now(), reason, pooled.lead.lead_id
+            live.current, pooled.pool, clock.now(), "overflow", pooled.lead.lead_id
         )
         log.info(
             "lead auto-assigned",
-            extra={"lead_id": pooled.lead.lead_id, "reason": reason, "to": outcome},
+            extra={"lead_id": pooled.lead.lead_id, "reason": "overflow", "to": outcome},
         )
 
     commands = app.topic(
@@ -137,6 +143,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             live.current, pool_topics, settings.topic(config.topics.events)
         )
         await standings.load()
+
+    @app.timer(interval=FAST_LANE_SWEEP_S)
+    async def expire_fast_lane_offers() -> None:
+        await rebuild.finished.wait()
+        await offers.assign_expired(live.current, clock.now())
 
     @app.timer(interval=TIER_CHECK_S)
     async def recalculate_tiers() -> None:

@@ -15,6 +15,7 @@
 <prefix>:standings               hash: recalculated tier per rep (JSON)
 <prefix>:commands:applied        sorted set: hygiene command ids applied
 <prefix>:fast-lane:out           set: reps kept out of fast-lane assignment
+<prefix>:fast-lane:offers        sorted set: fast-lane leads by offer expiry
 <prefix>:outbox                  stream: events waiting for Kafka
 <prefix>:outbox:cursor           string: last stream id Kafka acknowledged
 <prefix>:marker                  string: written at first start; missing
@@ -78,6 +79,10 @@ class Keys:
     @property
     def fast_lane_out(self) -> str:
         return f"{self.prefix}:fast-lane:out"
+
+    @property
+    def fast_lane_offers(self) -> str:
+        return f"{self.prefix}:fast-lane:offers"
 
     @property
     def relay_lock(self) -> str:

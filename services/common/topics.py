@@ -4,7 +4,9 @@ Faust subscribes only to topics that exist when it starts, so every entry
 point calls `ensure_topics` first.
 """
 
+import asyncio
 import logging
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -13,6 +15,9 @@ from schemas.config import LeadpoolConfig
 from services.common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+TOPIC_READY_TIMEOUT_S = 30.0
+TOPIC_READY_POLL_S = 0.1  # a broker spreads new metadata within milliseconds
 
 # The config topic keeps only the newest document under its key.
 _COMPACTED = {"cleanup.policy": "compact"}
@@ -72,5 +77,32 @@ async def ensure_topics(settings: ServiceSettings, config: LeadpoolConfig) -> No
             log.info(
                 "topics created", extra={"topics": [topic.name for topic in missing]}
             )
+            await _wait_until_led(admin, [topic.name for topic in missing])
     finally:
         await admin.close()
+
+
+async def _wait_until_led(admin: AIOKafkaAdminClient, names: list[str]) -> None:
+    """Wait until the broker's metadata lists every partition with a leader.
+
+    A topic is created before its metadata has spread; a consumer group that
+    joins in between is assigned nothing from it and may never ask again.
+    """
+    deadline = asyncio.get_running_loop().time() + TOPIC_READY_TIMEOUT_S
+    while True:
+        described = await admin.describe_topics(names)
+        waiting = [t["topic"] for t in described if not _led(t)]
+        if not waiting:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"topics without partition leaders: {waiting}")
+        await asyncio.sleep(TOPIC_READY_POLL_S)
+
+
+def _led(topic: dict[str, Any]) -> bool:
+    partitions = topic.get("partitions") or []
+    return (
+        topic.get("error_code") == 0
+        and bool(partitions)
+        and all(p.get("leader", -1) >= 0 for p in partitions)
+    )

@@ -42,6 +42,8 @@ def service(
         "timezone": "UTC",
         "business_hours": {"start": "00:00", "end": "23:59:59.999", "days": DAYS},
     }
+    # Fast-lane offers expire at once, so the round-robin fallback shows.
+    document["routing"]["fast_lane"] = {"accept_within_s": 0.5}
     config_path: Path = tmp_path_factory.mktemp("claims") / "leadpool.yaml"
     write_config(config_path, document)
     deployment = Deployment(
@@ -172,7 +174,7 @@ async def test_refusals_name_the_permission_or_the_rule(
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "reason"
 
 
-async def test_fast_lane_leads_are_assigned_and_hygiene_commands_applied(
+async def test_unanswered_fast_lane_leads_are_assigned_and_commands_applied(
     service: Deployment, http: httpx.AsyncClient, kafka_bootstrap: str
 ) -> None:
     fast = await send_lead(service, kafka_bootstrap, "hot", 95, fast_lane=True)
