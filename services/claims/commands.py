@@ -122,11 +122,22 @@ class CommandApplier:
     ) -> bool:
         if not await self._first_time(command):
             return False
-        pool = command.pool or (await self.inventory.lead(command.lead_id or "")).get(
-            "pool", ""
-        )
+        lead = await self.inventory.lead(command.lead_id or "")
+        pool = command.pool or lead.get("pool", "")
         if not pool:
             return False
+        holder = lead.get("rep") if lead.get("state") == "claimed" else None
+        if command.rep_id and holder == command.rep_id:
+            # An SLA's reassign step: the lead leaves the rep who let it
+            # lapse (their return cooldown keeps it from coming straight back).
+            await self.lifecycle.give_back(
+                config,
+                command.lead_id or "",
+                self.clock.now(),
+                reason=ReturnReason.SLA_EXPIRED,
+                rep_id=command.rep_id,
+                note=command.message or command.policy,
+            )
         outcome = await self.round_robin.assign(
             config, pool, self.clock.now(), command.policy, lead_id=command.lead_id
         )

@@ -222,3 +222,18 @@ async def quota_limit(
     shown = next(limit.limit for limit in limits if limit.rule == "daily_quota")
     assert in_step == shown
     return in_step
+
+
+async def test_an_sla_reassignment_takes_the_lead_from_the_late_rep(
+    parts: Parts, applier: CommandApplier
+) -> None:
+    ann, bob = rep("ann"), rep("bob")
+    cfg = config([ann, bob])
+    await parts.inventory.stock(pooled("l1", pool="cold", score=40))
+    await parts.claims.claim(cfg, ann, MONDAY_10, lead_id="l1")
+    reassign = command(Action.AUTO_ASSIGN, rep_id="ann", policy="sla.reassign")
+
+    assert await applier.apply(cfg, reassign)
+    assert await parts.lifecycle.open_leads("ann") == []
+    assert await parts.lifecycle.open_leads("bob") == ["l1"]
+    assert await parts.outbox_types() == ["stocked", "claimed", "returned", "claimed"]
