@@ -84,6 +84,22 @@ COUNTER_SPECS = {
     "band_added": CounterSpec(
         "leadpool_band_leads_added", "Leads stocked, by score band", ("band",)
     ),
+    "source_added": CounterSpec(
+        "leadpool_source_leads_added", "Leads stocked, by source", ("source",)
+    ),
+    "source_claimed": CounterSpec(
+        "leadpool_source_leads_claimed", "Leads claimed, by source", ("source",)
+    ),
+    "source_returned": CounterSpec(
+        "leadpool_source_leads_returned",
+        "Claimed leads given back, by source and reason",
+        ("source", "reason"),
+    ),
+    "source_outcomes": CounterSpec(
+        "leadpool_source_outcomes",
+        "Lead outcomes, by the source the lead came from",
+        ("source", "outcome"),
+    ),
     "band_outcomes": CounterSpec(
         "leadpool_band_outcomes",
         "Lead outcomes, by score band at stocking",

@@ -43,6 +43,7 @@ class TrackedLead:
     entered_at: float  # epoch seconds it became claimable in its pool
     pooled_at: float  # epoch seconds it was first routed, for the sales cycle
     rep: str | None = None
+    source: str = "unknown"  # the marketing system it came from
     claimed_at: float = 0.0
     contact_due_at: float = 0.0
     contacted: bool = False
@@ -104,13 +105,14 @@ class PartitionFigures:
     def _stocked(self, event: LeadStocked) -> None:
         at = _s(event.routed_at)
         band = self.policy.band(event.score)
-        lead = TrackedLead(event.pool, AVAILABLE, band, at, at)
+        lead = TrackedLead(event.pool, AVAILABLE, band, at, at, source=event.source)
         self._leave(event.lead_id)
         self.leads[event.lead_id] = lead
         self.available.setdefault(event.pool, {})[event.lead_id] = lead
 
         self._count("added", event.pool)
         self._count("band_added", band)
+        self._count("source_added", lead.source)
         self._count_when("added", event.pool, event.occurred_at)
 
     def _claimed(self, event: LeadClaimed) -> None:
@@ -132,6 +134,7 @@ class PartitionFigures:
         self.rep_open[event.rep_id] += 1
 
         self._count("claimed", event.pool, "auto" if event.auto_assigned else "claim")
+        self._count("source_claimed", lead.source)
         self._count("rep_claims", event.rep_id)
         self._count_when("claimed", event.pool, event.occurred_at)
 
@@ -143,6 +146,7 @@ class PartitionFigures:
         self._count("returned", event.pool, event.reason.value)
         if lead is None:
             return
+        self._count("source_returned", lead.source, event.reason.value)
         self._leave(event.lead_id)
         self._make_available(event.lead_id, lead, event.pool, event.occurred_at)
 
@@ -163,6 +167,7 @@ class PartitionFigures:
     def _outcome(self, event: LeadOutcome) -> None:
         lead = self.leads.get(event.lead_id)
         band = lead.band if lead is not None else "unbanded"
+        source = lead.source if lead is not None else "unknown"
         reached = {event.outcome.value}
         if event.outcome is Outcome.CLOSED_WON:
             reached.add(Outcome.OPPORTUNITY.value)  # a won deal was an opportunity
@@ -170,6 +175,7 @@ class PartitionFigures:
         for outcome in sorted(reached - known):
             self._count("outcomes", event.pool, outcome)
             self._count("band_outcomes", band, outcome)
+            self._count("source_outcomes", source, outcome)
         if event.outcome is Outcome.CLOSED_WON and Outcome.CLOSED_WON not in known:
             self._count("won_value", event.pool, amount=event.deal_size or 0.0)
             if lead is not None:
@@ -265,6 +271,10 @@ COUNTERS = (
     "escalated",
     "band_added",
     "band_outcomes",
+    "source_added",
+    "source_claimed",
+    "source_returned",
+    "source_outcomes",
     "rep_claims",
     "rep_contacts",
     "added_by_weekday",

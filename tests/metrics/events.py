@@ -39,13 +39,15 @@ class Timeline:
             "config_version": "test",
         }
 
-    def stocked(self, lead: str, pool: str, hours: float, score: int) -> LeadStocked:
+    def stocked(
+        self, lead: str, pool: str, hours: float, score: int, source: str = "webinar"
+    ) -> LeadStocked:
         return LeadStocked(
             **self._base(lead, pool, hours),
             score=score,
             priority=0.0,
             routed_at=self.at(hours),
-            source="webinar",
+            source=source,
         )
 
     def claimed(

@@ -26,12 +26,12 @@ def known_events(now: datetime) -> list[LeadEvent]:
 
     won, lost = Outcome.CLOSED_WON, Outcome.CLOSED_LOST
     return [
-        t.stocked("h1", "hot", ago(1), score=90),
+        t.stocked("h1", "hot", ago(1), score=90, source="demo_request"),
         t.claimed("h1", "hot", ago(0.5), "alice"),
         t.contacted("h1", "hot", ago(0.25), "alice"),
         t.outcome("h1", "hot", ago(0.2), "alice", Outcome.OPPORTUNITY),
         t.outcome("h1", "hot", ago(0.1), "alice", won, deal=25000),
-        t.stocked("h2", "hot", ago(6), score=82),
+        t.stocked("h2", "hot", ago(6), score=82, source="demo_request"),
         t.claimed("h2", "hot", ago(5), "bob"),
         t.stocked("h3", "hot", ago(2), score=88),
         t.stocked("w1", "warm", ago(30), score=60),
@@ -91,6 +91,24 @@ EXPECTED: dict[str, dict[Labels, float]] = {
         _l(band="hot", outcome="opportunity"): 1,
         _l(band="hot", outcome="closed_won"): 1,
         _l(band="cold", outcome="closed_lost"): 1,
+    },
+    # h1 and h2 came from demo requests, every other lead from webinars.
+    "leadpool_source_leads_added_total": {
+        _l(source="demo_request"): 2,
+        _l(source="webinar"): 6,
+    },
+    "leadpool_source_leads_claimed_total": {
+        _l(source="demo_request"): 2,
+        _l(source="webinar"): 3,
+    },
+    "leadpool_source_leads_returned_total": {
+        _l(source="webinar", reason="rep_returned"): 1,
+        _l(source="webinar", reason="sla_expired"): 1,
+    },
+    "leadpool_source_outcomes_total": {
+        _l(source="demo_request", outcome="opportunity"): 1,
+        _l(source="demo_request", outcome="closed_won"): 1,
+        _l(source="webinar", outcome="closed_lost"): 1,
     },
     "leadpool_rep_claims_total": {
         _l(rep="alice"): 2,
