@@ -4,7 +4,7 @@ Depletion (claims / additions) and depth are judged on whole days of
 event time, so a partial today never triggers a change.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from schemas.commands import Action, HygieneCommand
 from schemas.config import LeadpoolConfig
@@ -107,6 +107,8 @@ def _age(
             config,
             now,
             source=source,
+            # Decided again each day while the pool stays old, so it ends.
+            until=now + timedelta(days=1),
         )
         for source in config.hygiene.overflow.low_priority_sources
     ]

@@ -13,7 +13,9 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import ValidationError
 
+from schemas.commands import HygieneCommand
 from schemas.events import HeldLead
 from services.common.clock import Clock
 from services.common.faust_app import consumer_health, create_faust_app
@@ -25,6 +27,7 @@ from services.router.api import RouterApi
 from services.router.decide import IntakeRecord
 from services.router.pause import PauseGate
 from services.router.pipeline import BatchResult, Router
+from services.router.source_pauses import SourcePauses
 from services.router.window import DedupeWindow
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 8081
 BATCH_MAX = 500  # events per agent batch: one Redis round trip for all
 BATCH_WITHIN_S = 0.005  # a lone lead waits at most this long for company
+PAUSE_REFRESH_S = 1.0  # how stale one worker's view of hygiene's pauses gets
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -39,9 +43,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     app = create_faust_app(
         "router", settings, partitions=config.topics.partitions, web_enabled=True
     )
-    window = DedupeWindow(connect_redis(settings), settings.redis_key("router"))
+    redis = connect_redis(settings)
+    window = DedupeWindow(redis, settings.redis_key("router"))
     router = Router(window, clock)
-    gate = PauseGate(live)
+    pauses = SourcePauses(redis, settings.redis_key("router", "paused"), clock)
+    gate = PauseGate(live, pauses)
     registry = CollectorRegistry()
     outcomes = Counter(
         "leadpool_router_outcomes",
@@ -87,7 +93,26 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                 )
                 for event in events
             ]
-            await send(await router.handle(records, live.current))
+            await send(await router.handle(records, live.current, pauses.active()))
+
+    commands = app.topic(
+        settings.topic(topics.hygiene_actions), value_type=bytes, value_serializer="raw"
+    )
+
+    @app.agent(commands)
+    async def follow_hygiene(stream: Any) -> None:
+        # Only source pauses are the router's; claims applies everything else.
+        async for raw in stream:
+            try:
+                command = HygieneCommand.model_validate_json(raw)
+            except ValidationError:
+                continue  # claims logs an invalid command, with its errors
+            await pauses.apply(command)
+
+    @app.timer(interval=PAUSE_REFRESH_S)
+    async def refresh_pauses() -> None:
+        # Another worker may have read the command; an end may have passed.
+        await pauses.refresh()
 
     @app.agent(held)
     async def release(stream: Any) -> None:
@@ -126,7 +151,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     api = RouterApi(live, window, produce, clock)
 
     def health() -> dict[str, Any]:
-        return {**consumer_health(app), "config_version": live.current.version}
+        return {
+            **consumer_health(app),
+            "config_version": live.current.version,
+            "paused_by_hygiene": sorted(pauses.active()),
+        }
 
     web_app = api.web_app(health, metrics)
     port = settings.web_port or DEFAULT_PORT

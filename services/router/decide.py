@@ -5,6 +5,7 @@ this, against the dedupe window (see `dedupe.py` and `window.py`).
 """
 
 import base64
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,7 +40,13 @@ class IntakeRecord:
         return f"{self.topic}:{self.partition}:{self.offset}"
 
 
-def decide(record: IntakeRecord, config: LeadpoolConfig) -> Decision:
+def decide(
+    record: IntakeRecord,
+    config: LeadpoolConfig,
+    paused: Collection[str] = frozenset(),
+) -> Decision:
+    """One intake message's outcome. `paused`: sources paused beyond those
+    the configuration names (hygiene's overflow and sizing pauses)."""
     try:
         intake = decode_intake(record.raw)
         check_required(intake, config.routing)
@@ -47,7 +54,8 @@ def decide(record: IntakeRecord, config: LeadpoolConfig) -> Decision:
     except Refused as refused:
         return reject(record, refused)
 
-    if lead.source in config.routing.paused_sources and not record.released:
+    held = lead.source in config.routing.paused_sources or lead.source in paused
+    if held and not record.released:
         return hold(record, lead.source, config)
     return route(lead, config, record.received_at)
 

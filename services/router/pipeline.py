@@ -7,6 +7,7 @@ one is routed again when its source resumes).
 
 import hashlib
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from schemas.config import LeadpoolConfig
@@ -50,14 +51,17 @@ class Router:
         self._clock = clock
 
     async def handle(
-        self, records: list[IntakeRecord], config: LeadpoolConfig
+        self,
+        records: list[IntakeRecord],
+        config: LeadpoolConfig,
+        paused: Collection[str] = frozenset(),
     ) -> BatchResult:
         slots: list[list[Emission]] = [[] for _ in records]
         result = BatchResult()
         admissions: list[tuple[int, Admission]] = []
 
         for index, record in enumerate(records):
-            decision = decide(record, config)
+            decision = decide(record, config, paused)
             if isinstance(decision, PooledLead):
                 admissions.append((index, _admission(record, decision, config)))
             else:

@@ -62,6 +62,7 @@ def test_an_average_age_over_24_hours_pauses_low_priority_sources() -> None:
     assert sizing_commands(figures(book, config), config, early) == []
     (pause,) = sizing_commands(figures(book, config), config, late)
     assert (pause.action, pause.source) == (Action.PAUSE_SOURCE, "ads")
+    assert pause.until == late + timedelta(days=1)
 
 
 def test_the_q4_season_adjusts_every_pool_while_it_is_on() -> None:
