@@ -195,6 +195,7 @@ def leader_commands(
     all_books = list(books.by_partition.values())
     figures = pool_figures(all_books, config.pool_names)
     misses = [miss for book in all_books for miss in book.open_misses(now)]
+    overflow.restore(ops.overflowing)
     return [
         *rebalance_commands(figures, config, now),
         *overflow.commands(figures, config, now),

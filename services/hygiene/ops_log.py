@@ -11,6 +11,13 @@ from datetime import datetime
 from schemas.commands import Action, HygieneCommand
 
 REVIEW_POLICY = "review."
+OVERFLOW_POLICY = "overflow"  # the policy name overflow commands carry
+# Overflow commands that put a pool into (True) or out of (False) overflow.
+_OVERFLOW_STEP = {
+    Action.PAUSE_SOURCE: True,
+    Action.MOVE: True,
+    Action.RESUME_SOURCE: False,
+}
 REMEMBERED_IDS = 200_000  # recent command ids, so a decision is sent once
 
 
@@ -19,6 +26,7 @@ class OpsLog:
     locks: set[str] = field(default_factory=set)
     restored_at: dict[str, datetime] = field(default_factory=dict)
     decided: dict[str, HygieneCommand] = field(default_factory=dict)
+    overflowing: set[str] = field(default_factory=set)
     sent: OrderedDict[str, None] = field(default_factory=OrderedDict)
 
     def already_sent(self, command_id: str) -> bool:
@@ -35,5 +43,18 @@ class OpsLog:
                 self.locks.discard(command.lead_id)
             case Action.FAST_LANE_RESTORE if command.rep_id:
                 self.restored_at[command.rep_id] = command.issued_at
+            case _ if command.policy == OVERFLOW_POLICY and command.pool:
+                self._fold_overflow(command, command.pool)
             case _ if command.policy.startswith(REVIEW_POLICY) and command.lead_id:
                 self.decided[command.lead_id] = command
+
+    def _fold_overflow(self, command: HygieneCommand, pool: str) -> None:
+        # Kept so that a new leader knows which pools wait to drain.
+        if command.action is Action.SET_POOL_MODE:
+            entering = command.mode != "claim"
+        else:
+            entering = _OVERFLOW_STEP.get(command.action, pool in self.overflowing)
+        if entering:
+            self.overflowing.add(pool)
+        else:
+            self.overflowing.discard(pool)

@@ -9,15 +9,23 @@ from datetime import datetime
 from schemas.commands import Action, HygieneCommand
 from schemas.config import LeadpoolConfig
 from schemas.config.hygiene import OverflowMode
+from services.hygiene.ops_log import OVERFLOW_POLICY
 from services.hygiene.pool_commands import pool_command
 from services.hygiene.pool_figures import PoolFigures
 
-POLICY = "overflow"
+POLICY = OVERFLOW_POLICY
 
 
 class OverflowGuard:
     def __init__(self) -> None:
         self.overflowing: set[str] = set()
+
+    def restore(self, overflowing: set[str]) -> None:
+        """Take over the pools that earlier leaders left in overflow, as read
+        back from `hygiene.actions`: a new leader must still switch a drained
+        pool back. A pool switched back here but not yet read back is only
+        switched back once more, which claims treats as a no-op."""
+        self.overflowing |= overflowing
 
     def commands(
         self, figures: dict[str, PoolFigures], config: LeadpoolConfig, now: datetime

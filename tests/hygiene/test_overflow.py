@@ -7,6 +7,7 @@ from datetime import timedelta
 from schemas.commands import Action
 from schemas.config import LeadpoolConfig
 from services.hygiene.book import LeadBook
+from services.hygiene.ops_log import OpsLog
 from services.hygiene.overflow import OverflowGuard
 from tests.hygiene.events import START, claimed
 from tests.hygiene.pools import figures, fill
@@ -60,3 +61,24 @@ def test_pausing_intake_pauses_each_low_priority_source() -> None:
         (Action.PAUSE_SOURCE, "list"),
         (Action.PAUSE_SOURCE, "ads"),
     ]
+
+
+def test_a_new_leader_switches_back_a_pool_the_old_leader_put_in_overflow() -> None:
+    book, old_leader = LeadBook(lambda: CONFIG), OverflowGuard()
+    ids = fill(book, "warm", 300)
+    ops = OpsLog()
+    for command in old_leader.commands(figures(book, CONFIG), CONFIG, SOON):
+        ops.fold(command)  # every worker reads what the leader sent
+    for lead_id in ids[:101]:
+        book.fold(claimed(lead_id, SOON))
+
+    new_leader = OverflowGuard()
+    new_leader.restore(ops.overflowing)
+    (back,) = new_leader.commands(figures(book, CONFIG), CONFIG, SOON)
+
+    assert (back.action, back.pool, back.mode) == (
+        Action.SET_POOL_MODE,
+        "warm",
+        "claim",
+    )
+    assert new_leader.commands(figures(book, CONFIG), CONFIG, SOON) == []
