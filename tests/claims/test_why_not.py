@@ -29,3 +29,16 @@ async def test_why_not_on_an_empty_pool_says_so(parts: Parts) -> None:
     answer = await parts.claims.why_not(config([bob]), bob, MONDAY_10, pool="warm")
 
     assert isinstance(answer, Refused) and answer.rule == "pool_empty"
+
+
+async def test_why_not_shows_access_passed_when_the_pool_is_open(parts: Parts) -> None:
+    ann = rep("ann")
+    await parts.inventory.stock(pooled("l1", pool="hot"))
+
+    checks = await parts.claims.why_not(config([ann]), ann, MONDAY_10, lead_id="l1")
+
+    assert isinstance(checks, list)
+    by_rule = {check.rule: check for check in checks}
+    assert by_rule["pool_access"].passed is True
+    assert "tier" not in by_rule
+    assert all(check.passed for check in checks)

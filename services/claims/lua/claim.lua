@@ -142,7 +142,10 @@ local quality = policy.pools[pool]
 if not quality and mode == 'expand_access' then
   quality = policy.widen[pool]
 end
-if not quality then
+if quality then
+  -- Recorded for "why not me": permission, tier, function and window passed.
+  check(true, 'pool_access', 0, 0)
+else
   local why = policy.denied[pool] or {rule = 'no_access'}
   refusal = check(false, why.rule, 0, 0, why.reset_ms)
   if refusal then return refusal end
