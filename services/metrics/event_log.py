@@ -25,25 +25,37 @@ BATCH_RECORDS = 5000  # a scrape waits for at most one batch to fold
 
 
 class FigureBook:
-    """The figures of every partition this worker owns."""
+    """The figures of every partition this worker owns.
+
+    A partition being replayed is folded aside and published only once it
+    reached the log's end as of its assignment. A scrape during the replay
+    would otherwise see a counter restart low and climb, which Prometheus
+    counts as growth; this way the new worker's series starts at the total.
+    """
 
     def __init__(self, policy: Callable[[], FoldPolicy]) -> None:
         self._policy = policy
         self.partitions: dict[int, PartitionFigures] = {}
+        self._replaying: dict[int, tuple[PartitionFigures, int]] = {}
         self.read = 0
         self.refused = 0
 
-    def restart(self, partition: int) -> None:
-        self.partitions[partition] = PartitionFigures(self._policy())
+    def restart(self, partition: int, end_offset: int = 0) -> None:
+        """Replay `partition` from the start; publish it at `end_offset`."""
+        self.partitions.pop(partition, None)
+        figures = PartitionFigures(self._policy())
+        if end_offset <= 0:
+            self.partitions[partition] = figures
+        else:
+            self._replaying[partition] = (figures, end_offset)
 
     def forget(self, partition: int) -> None:
         self.partitions.pop(partition, None)
+        self._replaying.pop(partition, None)
 
     def fold_raw(self, partition: int, offset: int, raw: bytes | None) -> None:
         self.read += 1
-        figures = self.partitions.get(partition)
-        if figures is None:
-            figures = self.partitions[partition] = PartitionFigures(self._policy())
+        figures = self._figures(partition, offset)
         try:
             event = lead_event_adapter.validate_json(raw or b"")
         except ValidationError as err:
@@ -62,6 +74,20 @@ class FigureBook:
             return
         figures.fold(event)
 
+    def _figures(self, partition: int, offset: int) -> PartitionFigures:
+        replay = self._replaying.get(partition)
+        if replay is not None:
+            figures, end_offset = replay
+            if offset + 1 >= end_offset:
+                # This record is the last of the replay: publish with it.
+                del self._replaying[partition]
+                self.partitions[partition] = figures
+            return figures
+        figures_now = self.partitions.get(partition)
+        if figures_now is None:
+            figures_now = self.partitions[partition] = PartitionFigures(self._policy())
+        return figures_now
+
 
 class _Replay(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, consumer: AIOKafkaConsumer, book: FigureBook) -> None:
@@ -76,8 +102,9 @@ class _Replay(ConsumerRebalanceListener):  # type: ignore[misc]
         # TODO: replay grows with the log's retention; snapshot each
         # partition's figures with their offset to a compacted topic once
         # replays take longer than a rebalance should.
+        ends = await self.consumer.end_offsets(list(assigned)) if assigned else {}
         for tp in assigned:
-            self.book.restart(tp.partition)
+            self.book.restart(tp.partition, ends.get(tp, 0))
         if assigned:
             await self.consumer.seek_to_beginning(*assigned)
         log.info(

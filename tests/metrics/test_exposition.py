@@ -97,3 +97,27 @@ def test_a_message_that_is_no_lead_event_is_counted_as_refused() -> None:
 
     refused = {"partition": "2"}
     assert registry.get_sample_value("leadpool_events_refused_total", refused) == 2
+
+
+def test_a_replayed_partition_is_published_only_once_caught_up() -> None:
+    policy = fold_policy(LeadpoolConfig(version="t"))
+    book = FigureBook(lambda: policy)
+    day = Timeline(START)
+    book.restart(1, end_offset=2)
+
+    book.fold_raw(
+        1, 0, day.stocked("l1", "hot", 0, score=90).model_dump_json().encode()
+    )
+    assert book.partitions == {}
+
+    book.fold_raw(
+        1, 1, day.stocked("l2", "hot", 1, score=90).model_dump_json().encode()
+    )
+    assert book.partitions[1].counters["added"][("hot",)] == 2
+
+
+def test_an_empty_partition_is_published_at_once() -> None:
+    book = FigureBook(lambda: fold_policy(LeadpoolConfig(version="t")))
+    book.restart(3, end_offset=0)
+
+    assert list(book.partitions) == [3]
