@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+from schemas.config.access import User
 from services.claims.claiming import Claimed, Refused
 from tests.claims.conftest import Parts
 from tests.claims.support import MONDAY_10, config, pooled, rep
@@ -33,3 +34,24 @@ async def test_exactly_one_rep_wins_each_lead_and_counters_agree(parts: Parts) -
         assert f'"rep_id":"{outcome.rep_id}"' in claimed[outcome.lead_id]
         assert await parts.lifecycle.open_leads(outcome.rep_id) == [outcome.lead_id]
     assert await parts.inventory.depth("cold") == 0
+    assert await counters_by_rep(parts, reps) == Counter(o.rep_id for o in won)
+
+
+async def counters_by_rep(parts: Parts, reps: list[User]) -> Counter[str]:
+    """Each rep's claims as every counter records them; all must agree."""
+    async with parts.redis.pipeline(transaction=False) as pipe:
+        for r in reps:
+            log = parts.keys.rep_claims(r.id)
+            pipe.zcard(log)
+            pipe.zcard(f"{log}:cold")
+            pipe.hget(parts.keys.rep_state(r.id), "claims_total")
+            pipe.scard(parts.keys.rep_open(r.id))
+        answers = await pipe.execute()
+
+    counts: Counter[str] = Counter()
+    for index, r in enumerate(reps):
+        day, pool, total, open_leads = answers[4 * index : 4 * index + 4]
+        assert day == pool == int(total or 0) == open_leads, r.id
+        if day:
+            counts[r.id] = day
+    return counts
