@@ -18,6 +18,7 @@ from services.claims.inventory import Inventory
 from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
 from services.claims.outbox import OutboxRelay
+from services.claims.owners import assign_to_owner
 from services.claims.rebuild import Rebuild
 from services.claims.roundrobin import RoundRobin
 from services.claims.scripts import Scripts
@@ -76,7 +77,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                 await assign_if_due(lead)
 
     async def assign_if_due(pooled: PooledLead) -> None:
-        """Fast-lane leads wait for their offers; an overflowing pool assigns."""
+        """Owned accounts go to their owner; fast-lane leads wait for their
+        offers; an overflowing pool assigns."""
+        if pooled.owner_rep:
+            await assign_to_owner(claims, live.current, pooled, clock.now())
+            return
         if pooled.fast_lane:
             expires = await offers.open(pooled, live.current)
             log.info(
