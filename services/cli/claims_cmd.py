@@ -79,14 +79,57 @@ def claim(api: Api, lead_id: str) -> None:
     _show(api.call("POST", f"/leads/{lead_id}/claim"))
 
 
-@claims.command("why-not")
+@claims.command("next")
+@click.argument("pool")
+@click.option("--count", default=1, show_default=True, help="A batch (blind pull)")
+@click.pass_obj
+def claim_next(api: Api, pool: str, count: int) -> None:
+    """Claim the best available lead of POOL (or COUNT of them)."""
+    _show(api.call("POST", f"/pools/{pool}/claim", {"count": count}))
+
+
+@claims.command("contact")
 @click.argument("lead_id")
+@click.option("--channel", help="phone, email, ...")
+@click.pass_obj
+def contact(api: Api, lead_id: str, channel: str | None) -> None:
+    """Log the first contact with LEAD_ID."""
+    _show(api.call("POST", f"/leads/{lead_id}/contact", {"channel": channel}))
+
+
+@claims.command("outcome")
+@click.argument("lead_id")
+@click.argument(
+    "outcome", type=click.Choice(["opportunity", "closed_won", "closed_lost"])
+)
+@click.option("--deal-size", type=float, help="The deal's value, when won")
+@click.pass_obj
+def outcome(api: Api, lead_id: str, outcome: str, deal_size: float | None) -> None:
+    """Record an outcome for LEAD_ID."""
+    body = {"outcome": outcome, "deal_size": deal_size}
+    _show(api.call("POST", f"/leads/{lead_id}/outcome", body))
+
+
+@claims.command("presence")
+@click.argument("state", type=click.Choice(["away", "back"]))
+@click.pass_obj
+def presence(api: Api, state: str) -> None:
+    """Mark yourself away (no claims, no assignments) or back."""
+    _show(api.call("PUT", "/me/presence", {"away": state == "away"}))
+
+
+@claims.command("why-not")
+@click.argument("lead_id", required=False)
+@click.option("--pool", help="The next lead of this pool instead of one lead")
 @click.option("--rep", help="Ask for another rep (manage permission)")
 @click.pass_obj
-def why_not(api: Api, lead_id: str, rep: str | None) -> None:
-    """Every rule the claim of LEAD_ID meets, with its figures."""
+def why_not(api: Api, lead_id: str | None, pool: str | None, rep: str | None) -> None:
+    """Every rule the claim of LEAD_ID (or POOL's next lead) meets."""
+    if (lead_id is None) == (pool is None):
+        raise click.UsageError("name a LEAD_ID or a --pool, not both")
     query = f"?rep={rep}" if rep else ""
-    answer = api.call("GET", f"/leads/{lead_id}/why-not{query}")
+    where = f"/leads/{lead_id}" if lead_id else f"/pools/{pool}"
+    answer = api.call("GET", f"{where}/why-not{query}")
     for rule in answer["rules"]:
         mark = "ok  " if rule["passed"] else "FAIL"
         reset = f", resets {rule['resets_at']}" if rule["resets_at"] else ""

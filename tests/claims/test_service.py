@@ -238,3 +238,33 @@ async def test_ops_use_the_same_actions_from_the_cli(service: Deployment) -> Non
 
     assert pools.exit_code == 0 and "quarantine" in pools.output
     assert refused.exit_code == 1 and "404 No such lead" in refused.output
+
+
+async def test_a_rep_works_a_lead_from_the_cli(
+    service: Deployment, http: httpx.AsyncClient, kafka_bootstrap: str
+) -> None:
+    # The best lead is claimed first; the other keeps the pool non-empty.
+    lead_id = await send_lead(service, kafka_bootstrap, "cold", 45)
+    spare = await send_lead(service, kafka_bootstrap, "cold", 5)
+    await wait_until(lambda: listed(http, "cold", spare), message="lead listed")
+    await wait_until(lambda: listed(http, "cold", lead_id), message="lead listed")
+    url = service.workers[-1].url
+
+    def as_carol(*args: str) -> Any:
+        run = CliRunner().invoke(
+            cli, ["claims", "--url", url, "--token", "demo-carol", *args]
+        )
+        assert run.exit_code == 0, run.output
+        return run.output
+
+    assert json.loads(as_carol("next", "cold"))[0]["lead_id"] == lead_id
+    assert '"outcome": "contacted"' in as_carol(
+        "contact", lead_id, "--channel", "phone"
+    )
+    as_carol("outcome", lead_id, "closed_won", "--deal-size", "1200")
+    as_carol("presence", "away")
+    assert "FAIL availability:away" in as_carol("why-not", "--pool", "cold")
+    as_carol("presence", "back")
+
+    kinds = [e["type"] for e in await events_of(service, kafka_bootstrap, lead_id, 4)]
+    assert kinds == ["stocked", "claimed", "contacted", "outcome"]
