@@ -20,6 +20,7 @@
 <prefix>:outbox:cursor           string: last stream id Kafka acknowledged
 <prefix>:marker                  string: written at first start; missing
                                  later means Redis was emptied
+<prefix>:marker:lock             string: held by the worker rebuilding the view
 """
 
 from dataclasses import dataclass
@@ -91,3 +92,7 @@ class Keys:
     @property
     def marker(self) -> str:
         return f"{self.prefix}:marker"
+
+    @property
+    def rebuild_lock(self) -> str:
+        return f"{self.prefix}:marker:lock"

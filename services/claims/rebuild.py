@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 READY = "ready"
 REBUILDING = "rebuilding"
+REBUILD_LOCK_S = 900  # longer than any rebuild; a crashed rebuilder's lock lapses
+READY_POLL_S = 0.5  # how often a waiting worker looks for the finished view
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,27 @@ class Rebuild:
         if marker == READY:
             self.finished.set()
             return None
+        # One worker rebuilds; the others wait for it rather than replay the
+        # same events into the same view a second time.
+        locked = await self.redis.set(
+            self.keys.rebuild_lock, "1", nx=True, ex=REBUILD_LOCK_S
+        )
+        if not locked:
+            log.info("another claims worker is rebuilding the view; waiting")
+            await self._wait_ready()
+            self.finished.set()
+            return None
+
         log.warning(
             "claims view missing in Redis (marker %s): rebuilding from Kafka",
             marker or "absent",
         )
-        await self.redis.set(self.keys.marker, REBUILDING)
-        replayed = await self.replay(config, pool_topics, events_topic)
-        await self.redis.set(self.keys.marker, READY)
+        try:
+            await self.redis.set(self.keys.marker, REBUILDING)
+            replayed = await self.replay(config, pool_topics, events_topic)
+            await self.redis.set(self.keys.marker, READY)
+        finally:
+            await self.redis.delete(self.keys.rebuild_lock)
         self.finished.set()
         log.warning(
             "claims view rebuilt from Kafka: %d leads, %d events",
@@ -114,6 +130,13 @@ class Rebuild:
         for event in events:
             await self.apply(config, event)
         return Replayed(leads, len(events))
+
+    async def _wait_ready(self) -> None:
+        # Another process finishes the view: only Redis can tell, so poll it.
+        while True:
+            if await self.redis.get(self.keys.marker) == READY:
+                return
+            await asyncio.sleep(READY_POLL_S)
 
     async def apply(self, config: LeadpoolConfig, event: LeadEvent) -> None:
         """Replay one event's effect on the view; publishes nothing."""
@@ -202,9 +225,13 @@ class Rebuild:
         await self.redis.sadd(self.keys.rep_open(event.rep_id), event.lead_id)
         if not event.auto_assigned or config.quotas.auto_assigned_count:
             await self.redis.zadd(log_key, {member: at})
-        await self.redis.zadd(f"{log_key}:{event.pool}", {member: at})
+        first_time = await self.redis.zadd(f"{log_key}:{event.pool}", {member: at})
         await self.redis.zadd(f"{log_key}:q:{quality}", {member: at})
-        await self.redis.hincrby(self.keys.rep_state(event.rep_id), "claims_total", 1)
+        if first_time:
+            # Counted once per claim, however often a rebuild replays it.
+            await self.redis.hincrby(
+                self.keys.rep_state(event.rep_id), "claims_total", 1
+            )
         if not event.auto_assigned:
             await self._claim_run(config, event.rep_id, at)
 

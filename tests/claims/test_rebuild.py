@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
-from schemas.events import Outcome, ReturnReason, lead_event_adapter
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from schemas.events import (
+    LeadEvent,
+    Outcome,
+    PooledLead,
+    ReturnReason,
+    lead_event_adapter,
+)
 from services.claims.outbox import to_event
 from services.claims.rebuild import Rebuild
 from tests.claims.conftest import Parts
 from tests.claims.support import MONDAY_10, config, pooled, rep
+from tests.infra import unique_name
 
 MINUTE = timedelta(minutes=1)
 
@@ -27,7 +37,8 @@ async def snapshot(parts: Parts) -> dict[str, object]:
     return view
 
 
-async def test_replayed_events_restore_leads_reps_and_cooldowns(parts: Parts) -> None:
+async def work_some_leads(parts: Parts) -> tuple[list[PooledLead], list[LeadEvent]]:
+    """Four leads claimed by ann, one contacted and won, one given back."""
     ann = rep("ann")
     cfg = config([ann])
     leads = [pooled(f"l{i}", pool="cold", score=40) for i in range(4)]
@@ -42,6 +53,12 @@ async def test_replayed_events_restore_leads_reps_and_cooldowns(parts: Parts) ->
     await parts.lifecycle.give_back(cfg, "l1", MONDAY_10, reason=back, rep_id="ann")
     entries = await parts.redis.xrange(parts.keys.outbox)
     events = [lead_event_adapter.validate_json(to_event(i, f)) for i, f in entries]
+    return leads, events
+
+
+async def test_replayed_events_restore_leads_reps_and_cooldowns(parts: Parts) -> None:
+    cfg = config([rep("ann")])
+    leads, events = await work_some_leads(parts)
     before = await snapshot(parts)
 
     await parts.redis.delete(*before)
@@ -59,3 +76,48 @@ async def test_replayed_events_restore_leads_reps_and_cooldowns(parts: Parts) ->
     for lead_id in ("l0", "l1", "l2"):
         key = parts.keys.lead(lead_id)
         assert after[key]["state"] == before[key]["state"]  # type: ignore[index]
+
+
+async def test_a_rebuild_started_again_counts_each_claim_once(parts: Parts) -> None:
+    cfg = config([rep("ann")])
+    leads, events = await work_some_leads(parts)
+    state = parts.keys.rep_state("ann")
+    before = await parts.redis.hgetall(state)
+    view = await snapshot(parts)
+    await parts.redis.delete(*view)
+    rebuild = Rebuild(parts.redis, parts.keys, parts.inventory, "unused:9092")
+    for lead in leads:
+        await parts.inventory.stock(lead, publish=False)
+    for event in events[: len(events) // 2]:
+        await rebuild.apply(cfg, event)  # cut short here, then from the start
+
+    for event in events:
+        await rebuild.apply(cfg, event)
+
+    after = await parts.redis.hgetall(state)
+    # Three claims (the fourth met the cooldown) and one won deal.
+    assert after["claims_total"] == before["claims_total"] == "3"
+    assert after["conversions"] == before["conversions"] == "1"
+
+
+async def test_two_workers_starting_on_an_empty_view_rebuild_it_once(
+    parts: Parts, kafka_bootstrap: str
+) -> None:
+    cfg = config([rep("ann")])
+    topics = [unique_name("pool"), unique_name("events")]
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(t, cfg.topics.partitions, 1) for t in topics])
+    await admin.close()
+    workers = [
+        Rebuild(parts.redis, parts.keys, parts.inventory, kafka_bootstrap)
+        for _ in range(2)
+    ]
+
+    results = await asyncio.gather(
+        *(w.run_if_needed(cfg, topics[:1], topics[1]) for w in workers)
+    )
+
+    assert sum(result is not None for result in results) == 1
+    assert all(w.finished.is_set() for w in workers)
+    assert await parts.redis.get(parts.keys.marker) == "ready"
