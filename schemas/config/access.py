@@ -1,12 +1,13 @@
 """Who may do what: roles, permission grants, teams, users and tiers."""
 
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 
 from pydantic import Field, model_validator
 
 from schemas.base import Settings
 from schemas.config.pools import Quality
+from schemas.config.windows import Weekday
 
 
 class Permission(StrEnum):
@@ -73,6 +74,22 @@ class Team(Settings):
     duty: bool = Field(default=False, description="The weekend duty team")
 
 
+class Shift(Settings):
+    """Hours a rep works, in the configured time zone. A rep with shifts
+    claims and is assigned only inside one; a rep without works any hours
+    the access windows open."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Shift":
+        if self.end <= self.start:
+            raise ValueError("end: must be after start (split a night shift)")
+        return self
+
+
 class Absence(Settings):
     """Days a user is away (out of office, holiday): no claims, no assignments."""
 
@@ -103,6 +120,7 @@ class User(Settings):
         default=None, ge=0, description="Share of quota attained (1.0 = on quota)"
     )
     absences: list[Absence] = Field(default_factory=list)
+    shifts: list[Shift] = Field(default_factory=list, description="Working hours")
     token_sha256: list[str] = Field(
         default_factory=list, description="SHA-256 hex of the user's API tokens"
     )

@@ -20,7 +20,7 @@ from services.claims.claiming import Claimed, Claims, Refused
 from services.claims.keys import Keys
 from services.claims.permissions import permissions
 from services.claims.policy import Assignment
-from services.claims.windows import absent
+from services.claims.windows import absent, off_shift
 from services.common.clock import to_ms
 
 _LAST = "__last__"  # field of the seen hash: time of the last assignment
@@ -28,7 +28,7 @@ FAST_LANE = "fast_lane"  # the assignment reason of hot leads over the bar
 
 
 def eligible_reps(config: LeadpoolConfig, pool: str, moment: datetime) -> list[User]:
-    """Active reps with claim rights on the pool, present today, weighted."""
+    """Active reps with claim rights on the pool, present and on shift."""
     target = config.pool(pool)
     return [
         user
@@ -38,6 +38,7 @@ def eligible_reps(config: LeadpoolConfig, pool: str, moment: datetime) -> list[U
         and user.round_robin_weight > 0
         and Permission.CLAIM in permissions(config, user, target)
         and not absent(config, user, moment)
+        and not off_shift(config, user, moment)
     ]
 
 

@@ -57,12 +57,26 @@ def absent(config: LeadpoolConfig, user: User, moment: datetime) -> bool:
     return any(a.start <= today <= a.end for a in user.absences)
 
 
+def off_shift(config: LeadpoolConfig, user: User, moment: datetime) -> bool:
+    """True when the rep keeps shifts and none covers this moment."""
+    if not user.shifts:
+        return False
+    here = local(config, moment)
+    weekday = _WEEKDAYS[here.weekday()]
+    return not any(
+        weekday in shift.days and shift.start <= here.time() < shift.end
+        for shift in user.shifts
+    )
+
+
 def access_window(
     config: LeadpoolConfig, user: User, pool: Pool, moment: datetime
 ) -> Open | Closed:
     """Whether the user may claim from the pool at this moment, and why not."""
     if absent(config, user, moment):
         return Closed("availability:absent", _after_absence(config, user, moment))
+    if off_shift(config, user, moment):
+        return Closed("availability:off_shift", _next_shift(config, user, moment))
     if is_holiday(config, moment):
         return Closed("window:holiday", next_business_start(config, moment))
     if not is_business_time(config, moment):
@@ -121,6 +135,21 @@ def _after_absence(config: LeadpoolConfig, user: User, moment: datetime) -> date
     today = local(config, moment).date()
     last = max(a.end for a in user.absences if a.start <= today <= a.end)
     return _at(config, last + timedelta(days=1), time(0, 0))
+
+
+def _next_shift(config: LeadpoolConfig, user: User, moment: datetime) -> datetime:
+    here = local(config, moment)
+    for ahead in range(8):  # every weekly shift starts within a week
+        day = here.date() + timedelta(days=ahead)
+        starts = [
+            _at(config, day, shift.start)
+            for shift in user.shifts
+            if _WEEKDAYS[day.weekday()] in shift.days
+        ]
+        later = [start for start in starts if start > moment]
+        if later:
+            return min(later)
+    raise ValueError(f"shifts: user {user.id!r} has no shift on any day")
 
 
 def _at(config: LeadpoolConfig, day: date, at: time) -> datetime:

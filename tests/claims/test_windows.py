@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from schemas.config.access import Absence, Team
+from services.claims.roundrobin import eligible_reps
 from services.claims.windows import Closed, Open, access_window
 from tests.claims.support import MONDAY_10, config, pools, rep
 
@@ -118,3 +119,17 @@ def test_holidays_and_absences_close_claiming() -> None:
     assert access_window(cfg, ann, cfg.pool("cold"), MONDAY_10) == Open()
     held = access_window(holiday, ann, holiday.pool("cold"), MONDAY_10)
     assert isinstance(held, Closed) and held.rule == "window:holiday"
+
+
+def test_a_rep_on_shift_claims_and_off_shift_waits_for_the_next_one() -> None:
+    mornings = {"days": ["mon", "tue"], "start": "08:00", "end": "12:00"}
+    ann = rep("ann", shifts=[mornings])
+    cfg = config([ann, rep("bob")])
+    afternoon = MONDAY_10.replace(hour=13)
+
+    assert access_window(cfg, ann, cfg.pool("cold"), MONDAY_10) == Open()
+    closed = access_window(cfg, ann, cfg.pool("cold"), afternoon)
+    assert isinstance(closed, Closed) and closed.rule == "availability:off_shift"
+    assert closed.opens_at == MONDAY_10.replace(hour=8) + timedelta(days=1)
+    assert [u.id for u in eligible_reps(cfg, "cold", afternoon)] == ["bob"]
+    assert [u.id for u in eligible_reps(cfg, "cold", MONDAY_10)] == ["ann", "bob"]
