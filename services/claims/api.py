@@ -67,6 +67,7 @@ ROUTES = [
         "GET", "/pools/{pool}/why-not", "Every rule for the next lead", response=WhyNot
     ),
     Route("POST", "/pools/{pool}/assign", "Round-robin assignment", body=Assign),
+    Route("GET", "/leads/{lead_id}", "A lead's state and history (view)"),
     Route("POST", "/leads/{lead_id}/claim", "Claim this lead", response=ClaimedLead),
     Route(
         "GET", "/leads/{lead_id}/why-not", "Every rule for this lead", response=WhyNot
@@ -125,6 +126,7 @@ class ClaimsApi:
             ("POST", "/pools/{pool}/claim"): self.claim_next,
             ("GET", "/pools/{pool}/why-not"): self.why_not_pool,
             ("POST", "/pools/{pool}/assign"): self.assign,
+            ("GET", "/leads/{lead_id}"): self.lead_detail,
             ("POST", "/leads/{lead_id}/claim"): self.claim_lead,
             ("GET", "/leads/{lead_id}/why-not"): self.why_not_lead,
             ("POST", "/leads/{lead_id}/return"): self.give_back,
@@ -251,6 +253,21 @@ class ClaimsApi:
             self.live.current, rep, self.clock.now(), pool=pool.name
         )
         return _why_not(rep, checks)
+
+    async def lead_detail(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        pool = await self._lead_pool(request, user, Permission.VIEW)
+        lead_id = request.match_info["lead_id"]
+        stored = await self.inventory.lead(lead_id)
+        return json_response(
+            {
+                **_public_view(stored, pool),
+                "state": stored.get("state"),
+                "rep_id": stored.get("rep") or None,
+                "returns": int(stored.get("returns", 0)),
+                "history": await self.inventory.history(lead_id),
+            }
+        )
 
     async def why_not_lead(self, request: web.Request) -> web.Response:
         user = self._user(request)

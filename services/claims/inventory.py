@@ -1,5 +1,6 @@
 """The pool inventory: routed leads in Redis, ordered by priority."""
 
+import json
 import logging
 from typing import Any
 
@@ -83,6 +84,20 @@ class Inventory:
             self.keys.lead(lead_id)
         )
         return stored
+
+    async def history(self, lead_id: str) -> list[dict[str, Any]]:
+        """The lead's published events, in the order they were made."""
+        stored = await self.redis.hvals(self.keys.lead_history(lead_id))
+        events = [json.loads(event) for event in stored]
+        return sorted(events, key=lambda e: _outbox_order(e["event_id"]))
+
+
+def _outbox_order(event_id: str) -> tuple[int, int]:
+    # Event ids are outbox stream ids ("<ms>-<seq>"), in the order of change.
+    ms, _, seq = event_id.partition("-")
+    if not (ms.isdigit() and (seq or "0").isdigit()):
+        return (0, 0)  # not from this outbox: first, rather than fail
+    return int(ms), int(seq or 0)
 
 
 def initial_priority(pooled: PooledLead) -> float:

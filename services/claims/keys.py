@@ -1,6 +1,7 @@
 """Redis key names of the claims service, readable in `redis-cli`.
 
 <prefix>:lead:<id>               hash: state, pool, priority, rep, ...
+<prefix>:lead:<id>:history       hash: event id -> the lead's published event
 <prefix>:pool:<pool>:available   sorted set: claimable leads by priority
 <prefix>:pool:<pool>:mode        hash: mode (claim, auto_assign, expand_access)
 <prefix>:rep:<id>:open           set: leads the rep holds open
@@ -32,6 +33,9 @@ class Keys:
 
     def lead(self, lead_id: str) -> str:
         return f"{self.prefix}:lead:{lead_id}"
+
+    def lead_history(self, lead_id: str) -> str:
+        return f"{self.prefix}:lead:{lead_id}:history"
 
     def available(self, pool: str) -> str:
         return f"{self.prefix}:pool:{pool}:available"

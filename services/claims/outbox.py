@@ -54,6 +54,18 @@ def to_event(stream_id: str, fields: dict[str, str]) -> bytes:
     return lead_event_adapter.dump_json(event)
 
 
+async def record_history(
+    redis: "aioredis.Redis", keys: Keys, events: list[tuple[str, bytes]]
+) -> None:
+    """Keep each published event in its lead's history, by event id (so a
+    relay that sends again, or a rebuild, writes each event once)."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for lead_id, event in events:
+            event_id = json.loads(event)["event_id"]
+            pipe.hset(keys.lead_history(lead_id), event_id, event)
+        await pipe.execute()
+
+
 class OutboxRelay:
     def __init__(self, redis: "aioredis.Redis", keys: Keys, publish: Publish) -> None:
         self.redis = redis
@@ -86,6 +98,7 @@ class OutboxRelay:
         ]
 
         await self.publish(messages)
+        await record_history(self.redis, self.keys, messages)
 
         last_id = entries[-1][0]
         await self.redis.set(self.keys.outbox_cursor, last_id)

@@ -140,6 +140,11 @@ class Rebuild:
 
     async def apply(self, config: LeadpoolConfig, event: LeadEvent) -> None:
         """Replay one event's effect on the view; publishes nothing."""
+        await self.redis.hset(
+            self.keys.lead_history(event.lead_id),
+            event.event_id,
+            lead_event_adapter.dump_json(event),
+        )
         lead_key = self.keys.lead(event.lead_id)
         at = to_ms(event.occurred_at)
         match event:
