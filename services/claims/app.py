@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 8082
 TIER_CHECK_S = 3600.0  # tiers change weekly or monthly; an hour's lag is fine
 FAST_LANE_SWEEP_S = 1.0  # an expired offer waits at most this long for its rep
+VIEW_CHECK_S = 5.0  # a view lost under a running worker is noticed this fast
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -62,8 +63,8 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.agent(pooled)
     async def stock(stream: Any) -> None:
-        await rebuild.finished.wait()
         async for raw in stream:
+            await rebuild.finished.wait()  # also while a lost view is rebuilt
             try:
                 lead = PooledLead.model_validate_json(raw)
             except ValidationError as err:
@@ -107,8 +108,8 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.agent(commands)
     async def apply_hygiene(stream: Any) -> None:
-        await rebuild.finished.wait()
         async for raw in stream:
+            await rebuild.finished.wait()
             try:
                 command = HygieneCommand.model_validate_json(raw)
             except ValidationError as err:
@@ -142,12 +143,24 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def watch_config() -> None:
         await follow_config(settings, live)
 
-    @app.task
-    async def rebuild_if_emptied() -> None:
+    async def restore_view() -> None:
         await rebuild.run_if_needed(
             live.current, pool_topics, settings.topic(config.topics.events)
         )
         await standings.load()
+
+    @app.task
+    async def rebuild_if_emptied() -> None:
+        await restore_view()
+
+    @app.timer(interval=VIEW_CHECK_S)
+    async def rebuild_if_lost() -> None:
+        # Redis emptied under a running worker: stop taking changes, rebuild.
+        if not rebuild.finished.is_set() or await rebuild.view_present():
+            return
+        rebuild.finished.clear()
+        log.error("claims view lost in Redis while running")
+        await restore_view()
 
     @app.timer(interval=FAST_LANE_SWEEP_S)
     async def expire_fast_lane_offers() -> None:

@@ -131,6 +131,10 @@ class Rebuild:
             await self.apply(config, event)
         return Replayed(leads, len(events))
 
+    async def view_present(self) -> bool:
+        """False once Redis lost the view (its marker is gone)."""
+        return bool(await self.redis.exists(self.keys.marker))
+
     async def _wait_ready(self) -> None:
         # Another process finishes the view: only Redis can tell, so poll it.
         while True:

@@ -279,3 +279,23 @@ async def test_a_rep_works_a_lead_from_the_cli(
 
 async def _eq(value: Any, expected: Any) -> bool:
     return bool(await value == expected)
+
+
+async def test_a_view_lost_while_running_is_rebuilt_without_a_restart(
+    service: Deployment, http: httpx.AsyncClient, kafka_bootstrap: str, redis_url: str
+) -> None:
+    lead_id = await send_lead(service, kafka_bootstrap, "warm", 70)
+    await wait_until(lambda: listed(http, "warm", lead_id), message="lead listed")
+    worker = service.workers[-1]
+    rebuilds_before = worker.log_path.read_text().count("rebuilt from Kafka")
+
+    await forget(redis_url, service.namespace)
+
+    await wait_until(
+        lambda: (
+            worker.log_path.read_text().count("rebuilt from Kafka") > rebuilds_before
+        ),
+        message="the running worker never rebuilt its view",
+    )
+    assert "claims view lost in Redis while running" in worker.log_path.read_text()
+    await wait_until(lambda: listed(http, "warm", lead_id), message="lead back")
