@@ -9,7 +9,6 @@ from aiohttp import web
 from schemas.config.access import Permission, User
 from schemas.config.pools import Pool
 from schemas.events import ReturnReason
-from services.claims.auth import TokenIndex, auth_middleware, current_user
 from services.claims.claiming import Claimed, Claims, Refused
 from services.claims.inventory import Inventory
 from services.claims.lifecycle import Done, Lifecycle, Rejected, Result
@@ -36,6 +35,7 @@ from services.claims.refusals import refusal_problem, rejection_problem
 from services.claims.roundrobin import RoundRobin
 from services.claims.tiers import Standings
 from services.claims.transfers import Transfers
+from services.common.auth import TokenIndex, bearer_auth, request_user
 from services.common.clock import Clock
 from services.common.http import (
     Handler,
@@ -115,7 +115,7 @@ class ClaimsApi:
 
     def web_app(self, health: HealthCheck | None = None) -> web.Application:
         app = new_web_app(
-            [auth_middleware(TokenIndex(self.live)), self._while_rebuilding], health
+            [bearer_auth(TokenIndex(self.live)), self._while_rebuilding], health
         )
         handlers = {
             ("GET", "/me"): self.me,
@@ -145,7 +145,7 @@ class ClaimsApi:
 
     def _user(self, request: web.Request) -> User:
         """The caller, with the tier the last recalculation gave them."""
-        return self.standings.apply(current_user(request))
+        return self.standings.apply(request_user(request))
 
     @web.middleware
     async def _while_rebuilding(
