@@ -57,18 +57,15 @@ def _enter(
 ) -> list[HygieneCommand]:
     rules = config.hygiene.overflow
     key = f"on:{now:%s}"
-    figures = _figures(pool, config)
     match rules.mode:
         case OverflowMode.OUTSOURCE if rules.partner_pool:
             excess = sorted(pool.leads, key=lambda lead: lead.priority)
             excess = excess[: pool.depth - rules.low_water]
             return [
-                pool_command(
+                _command(
                     f"{lead.lead_id}:{lead.pooled_at:%s}",
                     Action.MOVE,
-                    POLICY,
-                    pool.pool,
-                    figures,
+                    pool,
                     config,
                     now,
                     lead_id=lead.lead_id,
@@ -77,65 +74,40 @@ def _enter(
                 for lead in excess
             ]
         case OverflowMode.PAUSE_INTAKE:
-            return [
-                pool_command(
-                    f"{key}:{source}",
-                    Action.PAUSE_SOURCE,
-                    POLICY,
-                    pool.pool,
-                    figures,
-                    config,
-                    now,
-                    source=source,
-                )
-                for source in rules.low_priority_sources
-            ]
+            return _per_source(key, Action.PAUSE_SOURCE, pool, config, now)
         case _:
-            return [
-                pool_command(
-                    key,
-                    Action.SET_POOL_MODE,
-                    POLICY,
-                    pool.pool,
-                    figures,
-                    config,
-                    now,
-                    mode=rules.mode.value,
-                )
-            ]
+            mode = rules.mode.value
+            return [_command(key, Action.SET_POOL_MODE, pool, config, now, mode=mode)]
 
 
 def _leave(
     pool: PoolFigures, config: LeadpoolConfig, now: datetime
 ) -> list[HygieneCommand]:
-    rules = config.hygiene.overflow
+    mode = config.hygiene.overflow.mode
     key = f"off:{now:%s}"
-    figures = _figures(pool, config)
-    if rules.mode is OverflowMode.PAUSE_INTAKE:
-        return [
-            pool_command(
-                f"{key}:{source}",
-                Action.RESUME_SOURCE,
-                POLICY,
-                pool.pool,
-                figures,
-                config,
-                now,
-                source=source,
-            )
-            for source in rules.low_priority_sources
-        ]
-    if rules.mode is OverflowMode.OUTSOURCE:
+    if mode is OverflowMode.PAUSE_INTAKE:
+        return _per_source(key, Action.RESUME_SOURCE, pool, config, now)
+    if mode is OverflowMode.OUTSOURCE:
         return []
+    return [_command(key, Action.SET_POOL_MODE, pool, config, now, mode="claim")]
+
+
+def _per_source(
+    key: str, action: Action, pool: PoolFigures, config: LeadpoolConfig, now: datetime
+) -> list[HygieneCommand]:
     return [
-        pool_command(
-            key,
-            Action.SET_POOL_MODE,
-            POLICY,
-            pool.pool,
-            figures,
-            config,
-            now,
-            mode="claim",
-        )
+        _command(f"{key}:{source}", action, pool, config, now, source=source)
+        for source in config.hygiene.overflow.low_priority_sources
     ]
+
+
+def _command(
+    key: str,
+    action: Action,
+    pool: PoolFigures,
+    config: LeadpoolConfig,
+    now: datetime,
+    **fields: object,
+) -> HygieneCommand:
+    figures = _figures(pool, config)
+    return pool_command(key, action, POLICY, pool.pool, figures, config, now, **fields)

@@ -269,16 +269,12 @@ async def test_a_rep_works_a_lead_from_the_cli(
     kinds = [e["type"] for e in await events_of(service, kafka_bootstrap, lead_id, 4)]
     assert kinds == ["stocked", "claimed", "contacted", "outcome"]
 
-    async def history() -> list[str]:
+    async def history_recorded() -> bool:
         olga = {"Authorization": "Bearer demo-olga"}
         detail = (await http.get(f"/leads/{lead_id}", headers=olga)).json()
-        return [event["type"] for event in detail["history"]]
+        return [event["type"] for event in detail["history"]] == kinds
 
-    await wait_until(lambda: _eq(history(), kinds), message="history recorded")
-
-
-async def _eq(value: Any, expected: Any) -> bool:
-    return bool(await value == expected)
+    await wait_until(history_recorded, message="history recorded")
 
 
 async def test_a_view_lost_while_running_is_rebuilt_without_a_restart(
