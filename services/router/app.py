@@ -41,7 +41,14 @@ PAUSE_REFRESH_S = 1.0  # how stale one worker's view of hygiene's pauses gets
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
     config = live.current
     app = create_faust_app(
-        "router", settings, partitions=config.topics.partitions, web_enabled=True
+        "router",
+        settings,
+        partitions=config.topics.partitions,
+        web_enabled=True,
+        # Routing is idempotent (the dedupe window repeats a message's first
+        # outcome), so a rebalance need not wait for in-flight batches; it
+        # could stall there for good after a worker died (seen in tests).
+        stream_wait_empty=False,
     )
     redis = connect_redis(settings)
     window = DedupeWindow(redis, settings.redis_key("router"))
