@@ -128,7 +128,7 @@ def _read(path: Path) -> Iterator[dict[str, Any] | Unreadable]:
 def _cell(field: str, value: str) -> Any:
     # CSV has no types: only the numeric fields of a lead become numbers, so
     # an external id or a phone made of digits stays text.
-    return int(value) if field in _NUMERIC_FIELDS and value.isdigit() else value
+    return int(value) if field in _NUMERIC_FIELDS and value.isdecimal() else value
 
 
 def _label(row: dict[str, Any] | Unreadable) -> str:

@@ -3,7 +3,9 @@
 `POST /leads` takes one lead or a batch from a marketing system that
 authenticates with its source's API key (`X-Api-Key`), and answers only
 once the broker acknowledged every lead on `leads.intake`. A batch is all
-or nothing: any invalid lead refuses the whole request, naming each field.
+or nothing: any invalid lead refuses the whole request, naming each field,
+and each invalid lead is also published on `leads.rejected` with its
+original payload, like a rejection from any other door.
 
 `GET /leads/{lead_id}` says where a lead is and why (rule, reason, config
 version), for users with view permission on its pool.
@@ -19,13 +21,15 @@ from aiohttp import web
 from schemas.config import LeadpoolConfig
 from schemas.config.access import Permission
 from schemas.config.routing import IntakeSource
-from schemas.events import PooledLead
+from schemas.events import HeldLead, PooledLead, RejectedLead
+from schemas.events import Problem as LeadProblem
 from services.common.clock import Clock
 from services.common.http import HealthCheck, Problem, json_response, new_web_app
 from services.common.live_config import LiveConfig
 from services.router.access import may, source_for_key, user_for_token
-from services.router.decide import IntakeRecord, decide
+from services.router.decide import IntakeRecord, decide, reject
 from services.router.dedupe import identities
+from services.router.intake import Refused
 from services.router.window import DedupeWindow
 
 log = logging.getLogger(__name__)
@@ -36,11 +40,17 @@ _INVALID = "https://leadpool.dev/problems/invalid-lead"
 
 class RouterApi:
     def __init__(
-        self, live: LiveConfig, window: DedupeWindow, produce: Produce, clock: Clock
+        self,
+        live: LiveConfig,
+        window: DedupeWindow,
+        produce: Produce,
+        clock: Clock,
+        reject: Produce,
     ) -> None:
         self._live = live
         self._window = window
         self._produce = produce
+        self._reject = reject
         self._clock = clock
 
     def web_app(self, health: HealthCheck, metrics: Any = None) -> web.Application:
@@ -54,15 +64,23 @@ class RouterApi:
     async def post_leads(self, request: web.Request) -> web.Response:
         config = self._live.current
         source = self._source(request, config)
-        items = _items(await request.read(), config.routing.webhook.max_batch)
+        body = await request.read()
+        try:
+            items = _items(body, config.routing.webhook.max_batch)
+        except _Unreadable as unreadable:
+            await self._publish_rejected([self._rejected(body, [unreadable.problem])])
+            raise _invalid([unreadable.problem.model_dump()]) from unreadable
 
-        payloads, pooled, errors = [], [], []
+        payloads, pooled, rejected, errors = [], [], [], []
         for index, item in enumerate(items):
-            payload, lead, problems = self._check(index, item, source, config)
+            payload, outcome = self._check(item, source, config)
             payloads.append(payload)
-            pooled.append(lead)
-            errors += problems
+            if isinstance(outcome, RejectedLead):
+                rejected.append(outcome)
+                errors += [_error(index, p) for p in outcome.reasons]
+            pooled.append(outcome if isinstance(outcome, PooledLead) else None)
         if errors:
+            await self._publish_rejected(rejected)
             raise _invalid(errors)
 
         duplicates = await self._duplicates(pooled, config)
@@ -111,31 +129,38 @@ class RouterApi:
         return source
 
     def _check(
-        self, index: int, item: Any, source: IntakeSource, config: LeadpoolConfig
-    ) -> tuple[bytes, PooledLead | None, list[dict[str, str]]]:
-        where = f"[{index}]"
+        self, item: Any, source: IntakeSource, config: LeadpoolConfig
+    ) -> tuple[bytes, PooledLead | RejectedLead]:
         if not isinstance(item, dict):
             kind = type(item).__name__
-            return (
-                b"",
-                None,
-                [{"field": where, "reason": f"expected an object, got {kind}"}],
-            )
+            payload = json.dumps(item).encode()
+            reason = f"expected an object, got {kind}"
+            problem = LeadProblem(field="$", reason=reason)
+            return payload, self._rejected(payload, [problem])
         claimed = item.setdefault("source", source.name)
+        payload = json.dumps(item).encode()
         if claimed != source.name:
             reason = f"this API key belongs to source {source.name!r}"
-            return b"", None, [{"field": f"{where}.source", "reason": reason}]
+            problem = LeadProblem(field="source", reason=reason)
+            return payload, self._rejected(payload, [problem], source.name)
 
-        payload = json.dumps(item).encode()
         record = IntakeRecord(payload, self._clock.now(), released=True)
         decision = decide(record, config)
-        if isinstance(decision, PooledLead):
-            return payload, decision, []
-        problems = getattr(decision, "reasons", [])
-        return (
-            payload,
-            None,
-            [{"field": f"{where}.{p.field}", "reason": p.reason} for p in problems],
+        assert not isinstance(decision, HeldLead)  # released: never held
+        return payload, decision
+
+    def _rejected(
+        self, payload: bytes, problems: list[LeadProblem], source: str | None = None
+    ) -> RejectedLead:
+        record = IntakeRecord(payload, self._clock.now())
+        return reject(record, Refused(problems, source=source))
+
+    async def _publish_rejected(self, rejected: list[RejectedLead]) -> None:
+        await self._reject([r.model_dump_json().encode() for r in rejected])
+        reasons = [f"{p.field}: {p.reason}" for r in rejected for p in r.reasons]
+        log.info(
+            "webhook leads rejected",
+            extra={"count": len(rejected), "reasons": reasons},
         )
 
     async def _duplicates(
@@ -157,11 +182,17 @@ class RouterApi:
         return answer
 
 
+class _Unreadable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.problem = LeadProblem(field="$", reason=reason)
+
+
 def _items(raw: bytes, max_batch: int) -> list[Any]:
     try:
         body = json.loads(raw or b"null")
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise _invalid([{"field": "$", "reason": f"not valid JSON: {err}"}]) from err
+        raise _Unreadable(f"not valid JSON: {err}") from err
     items = body if isinstance(body, list) else [body]
     if not items:
         raise _invalid([{"field": "$", "reason": "an empty batch"}])
@@ -173,6 +204,11 @@ def _items(raw: bytes, max_batch: int) -> list[Any]:
             max_batch=max_batch,
         )
     return items
+
+
+def _error(index: int, problem: LeadProblem) -> dict[str, str]:
+    where = f"[{index}]" if problem.field == "$" else f"[{index}].{problem.field}"
+    return {"field": where, "reason": problem.reason}
 
 
 def _bearer_user(request: web.Request, config: LeadpoolConfig) -> Any:

@@ -70,6 +70,9 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     held = app.topic(
         settings.topic(topics.held), value_type=bytes, value_serializer="raw"
     )
+    rejected = app.topic(
+        settings.topic(topics.rejected), value_type=bytes, value_serializer="raw"
+    )
 
     async def send(result: BatchResult) -> None:
         # Straight to the producer: a Faust topic send per message costs more
@@ -155,7 +158,12 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         pending = [await intake.send(value=payload) for payload in payloads]
         await asyncio.gather(*pending)
 
-    api = RouterApi(live, window, produce, clock)
+    async def publish_rejected(payloads: list[bytes]) -> None:
+        pending = [await rejected.send(value=payload) for payload in payloads]
+        await asyncio.gather(*pending)
+        outcomes.labels("rejected").inc(len(payloads))
+
+    api = RouterApi(live, window, produce, clock, publish_rejected)
 
     def health() -> dict[str, Any]:
         return {

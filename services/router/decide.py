@@ -17,6 +17,7 @@ from services.router.accounts import owning_account
 from services.router.intake import Refused, decode_intake
 from services.router.normalise import normalise
 from services.router.quarantine import quarantine_reasons
+from services.router.refusal import every_reason
 from services.router.requirements import check_required
 from services.router.rules import place
 
@@ -52,7 +53,7 @@ def decide(
         check_required(intake, config.routing)
         lead = normalise(intake, record.received_at)
     except Refused as refused:
-        return reject(record, refused)
+        return reject(record, every_reason(record.raw, refused, config.routing))
 
     held = lead.source in config.routing.paused_sources or lead.source in paused
     if held and not record.released:

@@ -26,11 +26,14 @@ _MID_MARKET_EMPLOYEES = 100
 
 def normalise(intake: IntakeLead, received_at: datetime) -> Lead:
     problems: list[Problem] = []
-    source = _source(intake.source, problems)
-    email = _email(intake.email, problems)
-    country = _country(intake.country, problems)
-    phone = _phone(intake.phone, country, problems)
-    employees = _employees(intake.employees, problems)
+    source, email, country, phone, employees = _contact_fields(
+        intake.source,
+        intake.email,
+        intake.country,
+        intake.phone,
+        intake.employees,
+        problems,
+    )
     if problems:
         raise Refused(problems, source=intake.source)
 
@@ -53,6 +56,49 @@ def normalise(intake: IntakeLead, received_at: datetime) -> Lead:
         product_interest=_clean(intake.product_interest),
         attributes=_attributes(intake),
         created_at=intake.created_at or received_at,
+    )
+
+
+def field_problems(document: dict[str, Any]) -> list[Problem]:
+    """What normalisation finds wrong with a raw document's fields, checking
+    each field of the right type and skipping the rest (the contract names
+    those), so a refusal can list every reason at once."""
+    problems: list[Problem] = []
+
+    def text(name: str) -> str | None:
+        value = document.get(name)
+        return value if isinstance(value, str) else None
+
+    employees = document.get("employees")
+    if isinstance(employees, bool) or not isinstance(employees, int | str):
+        employees = None
+    _contact_fields(
+        text("source") or "-",
+        text("email") or "-@-",
+        text("country"),
+        text("phone"),
+        employees,
+        problems,
+    )
+    # The placeholders above stand in for fields the contract already refused.
+    return [p for p in problems if p.field != "email" or text("email")]
+
+
+def _contact_fields(
+    source: str,
+    email: str,
+    country: str | None,
+    phone: str | None,
+    employees: int | str | None,
+    problems: list[Problem],
+) -> tuple[str, str, str | None, str | None, int | None]:
+    checked_country = _country(country, problems)
+    return (
+        _source(source, problems),
+        _email(email, problems),
+        checked_country,
+        _phone(phone, checked_country, problems),
+        _employees(employees, problems),
     )
 
 
@@ -122,7 +168,8 @@ def _employees(raw: int | str | None, problems: list[Problem]) -> int | None:
         value = raw
     else:
         digits = raw.replace(",", "").replace("+", "").strip()
-        if not digits.isdigit():
+        # isdecimal, not isdigit: superscripts are digits that int() refuses.
+        if not digits.isdecimal():
             problems.append(Problem(field="employees", reason=f"not a count {raw!r}"))
             return None
         value = int(digits)

@@ -1,5 +1,7 @@
 """Fields a source must send, beyond what every intake message needs."""
 
+from collections.abc import Callable
+
 from schemas.config.routing import Routing
 from schemas.events import Problem
 from schemas.intake import IntakeLead
@@ -9,17 +11,21 @@ from services.router.memo import per_section
 
 def check_required(intake: IntakeLead, routing: Routing) -> None:
     """Refuse the lead, naming every missing field, if its source needs more."""
-    missing = [
-        field
-        for field in _required(routing).get(intake.source.strip(), [])
-        if getattr(intake, field, None) in (None, "")
-    ]
-    if missing:
-        problems = [
-            Problem(field=field, reason=f"required for source {intake.source!r}")
-            for field in missing
-        ]
+    problems = missing_required(
+        intake.source, lambda field: getattr(intake, field, None), routing
+    )
+    if problems:
         raise Refused(problems, source=intake.source)
+
+
+def missing_required(
+    source: str, value_of: Callable[[str], object], routing: Routing
+) -> list[Problem]:
+    return [
+        Problem(field=field, reason=f"required for source {source.strip()!r}")
+        for field in _required(routing).get(source.strip(), [])
+        if value_of(field) in (None, "")
+    ]
 
 
 @per_section

@@ -37,7 +37,8 @@ def test_a_rejection_carries_the_payload_and_every_reason() -> None:
     rejected = decide(record(bad, offset=7), CONFIG)
 
     assert isinstance(rejected, RejectedLead)
-    assert {p.field for p in rejected.reasons} == {"score"}
+    fields = {p.field for p in rejected.reasons}
+    assert fields == {"score", "email", "phone", "country"}
     assert rejected.intake_offset == 7
     assert '"Atlantis"' in rejected.original
 
@@ -57,3 +58,15 @@ def test_a_source_can_require_more_fields() -> None:
     assert isinstance(rejected, RejectedLead)
     assert [p.field for p in rejected.reasons] == ["phone", "last_name"]
     assert "required for source 'partner'" in rejected.reasons[0].reason
+
+
+def test_contract_required_and_format_problems_come_in_one_rejection() -> None:
+    config = make_config(required_fields={"partner": ["phone", "last_name"]})
+    bad = intake(source="partner", email="nope", score="high", employees="many")
+    rejected = decide(record(bad), config)
+
+    assert isinstance(rejected, RejectedLead)
+    reasons = {p.field: p.reason for p in rejected.reasons}
+    assert set(reasons) == {"score", "phone", "last_name", "email", "employees"}
+    assert "required for source 'partner'" in reasons["last_name"]
+    assert len(rejected.reasons) == len(reasons)  # each reason named once

@@ -87,18 +87,33 @@ async def test_a_duplicate_with_a_higher_score_is_merged_and_moved(
 
 
 async def test_the_webhook_needs_a_key_and_names_every_bad_field(
-    deployment: Deployment,
+    deployment: Deployment, kafka_bootstrap: str
 ) -> None:
+    marker = unique_name("hook")
+    batch = [
+        webform(score=40),
+        webform(email="nope", score=150, external_id=marker),
+        lead(score=9, external_id=marker),
+    ]
     async with httpx.AsyncClient(base_url=deployment.workers[0].url) as http:
         anonymous = await http.post("/leads", json=webform(score=40))
-        batch = [webform(score=40), webform(email="nope", score=50), lead(score=9)]
         invalid = await http.post("/leads", json=batch, headers={"X-Api-Key": API_KEY})
 
     assert anonymous.status_code == 401
     assert invalid.status_code == 422
     assert invalid.headers["Content-Type"].startswith("application/problem+json")
     fields = {error["field"] for error in invalid.json()["errors"]}
-    assert fields == {"[1].email", "[2].source"}
+    assert fields == {"[1].email", "[1].score", "[2].source"}
+
+    def ours(records: list[Any]) -> list[dict[str, Any]]:
+        return [r for r in values(records) if marker in r["original"]]
+
+    topic = deployment.topic("leads.rejected")
+    records = await read_all(kafka_bootstrap, topic, 2, count=lambda r: len(ours(r)))
+    found = ours(records)
+    by_reason = {p["field"] for r in found for p in r["reasons"]}
+    assert by_reason == {"email", "score", "source"}
+    assert all(json.loads(r["original"])["external_id"] == marker for r in found)
 
 
 async def test_an_accepted_webhook_lead_can_be_explained(
