@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tests.infra import wait_until
 
@@ -49,3 +49,31 @@ def values(records: list[Any]) -> list[dict[str, Any]]:
 
 def distinct_leads(records: list[Any]) -> int:
     return len({json.loads(record.value)["lead"]["lead_id"] for record in records})
+
+
+async def read_to_end(
+    bootstrap: str, topics: list[str], partitions_each: int
+) -> list[Any]:
+    """Every record of `topics` up to their end offsets as of now."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in topics
+            for partition in range(partitions_each)
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Any] = []
+
+        async def caught_up() -> bool:
+            batches = await consumer.getmany(timeout_ms=200)
+            records.extend(r for batch in batches.values() for r in batch)
+            return all([await consumer.position(tp) >= ends[tp] for tp in partitions])
+
+        await wait_until(caught_up, interval_s=0, message=f"reading {topics}")
+    finally:
+        await consumer.stop()
+    return records

@@ -96,7 +96,12 @@ SEGMENTATION_RULES: list[dict[str, Any]] = [
 
 
 def make_config(**routing: Any) -> LeadpoolConfig:
-    document: dict[str, Any] = {
+    return LeadpoolConfig.model_validate(config_document(**routing))
+
+
+def config_document(**routing: Any) -> dict[str, Any]:
+    """Every segmentation strategy as rules, over the pools they need."""
+    return {
         "version": routing.pop("version", "test.1"),
         "pools": POOLS,
         "routing": {"rules": SEGMENTATION_RULES, "default_pool": "na", **routing},
@@ -106,7 +111,6 @@ def make_config(**routing: Any) -> LeadpoolConfig:
             for rep in ["ann", "ben", "cat", "dan"]
         ],
     }
-    return LeadpoolConfig.model_validate(document)
 
 
 def intake(**fields: Any) -> dict[str, Any]:
