@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from tests.infra import unique_name
+from tests.router.deployments import one_router
 from tests.router.kafka_io import read_all, values
 from tests.router.support import config_document, intake
-from tests.workers import Deployment, write_config
+from tests.workers import Deployment
 
 pytestmark = [pytest.mark.kafka, pytest.mark.redis]
 
@@ -42,14 +42,10 @@ PLACEMENTS: list[tuple[dict[str, Any], str, str | None]] = [
 def deployment(
     kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
-    path = tmp_path_factory.mktemp("segments") / "leadpool.yaml"
-    write_config(path, config_document())
-    deployment = Deployment(unique_name("segment"), kafka_bootstrap, redis_url, path)
-    try:
-        deployment.start("router")
+    with one_router(
+        "segment", config_document(), kafka_bootstrap, redis_url, tmp_path_factory
+    ) as deployment:
         yield deployment
-    finally:
-        deployment.stop()
 
 
 async def test_each_strategy_and_a_combination_place_leads_on_kafka(

@@ -19,8 +19,9 @@ from services.cli.main import cli
 from services.common.live_config import publish_config
 from services.common.settings import ServiceSettings
 from tests.infra import unique_name, wait_until
+from tests.router.deployments import one_router
 from tests.router.kafka_io import read_all, values
-from tests.workers import Deployment, example_config, write_config
+from tests.workers import Deployment, example_config
 
 pytestmark = [pytest.mark.kafka, pytest.mark.redis]
 
@@ -43,14 +44,10 @@ def router_config() -> dict[str, Any]:
 def deployment(
     kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
-    path = tmp_path_factory.mktemp("router") / "leadpool.yaml"
-    write_config(path, router_config())
-    deployment = Deployment(unique_name("router"), kafka_bootstrap, redis_url, path)
-    try:
-        deployment.start("router")
+    with one_router(
+        "router", router_config(), kafka_bootstrap, redis_url, tmp_path_factory
+    ) as deployment:
         yield deployment
-    finally:
-        deployment.stop()
 
 
 def lead(**fields: Any) -> dict[str, Any]:

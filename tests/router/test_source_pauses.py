@@ -13,8 +13,9 @@ from aiokafka import AIOKafkaProducer
 
 from schemas.commands import Action, HygieneCommand
 from tests.infra import unique_name, wait_until
+from tests.router.deployments import one_router
 from tests.router.kafka_io import read_all, values
-from tests.workers import Deployment, example_config, write_config
+from tests.workers import Deployment, example_config
 
 pytestmark = [pytest.mark.kafka, pytest.mark.redis]
 
@@ -23,14 +24,10 @@ pytestmark = [pytest.mark.kafka, pytest.mark.redis]
 def deployment(
     kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
-    path = tmp_path_factory.mktemp("pauses") / "leadpool.yaml"
-    write_config(path, example_config())
-    deployment = Deployment(unique_name("rpause"), kafka_bootstrap, redis_url, path)
-    try:
-        deployment.start("router")
+    with one_router(
+        "rpause", example_config(), kafka_bootstrap, redis_url, tmp_path_factory
+    ) as deployment:
         yield deployment
-    finally:
-        deployment.stop()
 
 
 def command(action: Action, source: str) -> bytes:

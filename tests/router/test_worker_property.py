@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,10 +19,11 @@ from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
 from schemas.config import LeadpoolConfig
-from tests.infra import unique_name, wait_until
+from tests.infra import wait_until
+from tests.router.deployments import one_router
 from tests.router.kafka_io import read_to_end
 from tests.router.strategies import messages
-from tests.workers import Deployment, example_config, write_config
+from tests.workers import Deployment, example_config
 
 pytestmark = [pytest.mark.kafka, pytest.mark.redis]
 
@@ -36,14 +36,10 @@ PARTITIONS = CONFIG.topics.partitions
 def deployment(
     kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
-    path: Path = tmp_path_factory.mktemp("router-property") / "leadpool.yaml"
-    write_config(path, example_config())
-    deployment = Deployment(unique_name("rprop"), kafka_bootstrap, redis_url, path)
-    try:
-        deployment.start("router")
+    with one_router(
+        "rprop", example_config(), kafka_bootstrap, redis_url, tmp_path_factory
+    ) as deployment:
         yield deployment
-    finally:
-        deployment.stop()
 
 
 @settings(
