@@ -79,6 +79,9 @@ class LeadpoolConfig(Settings):
             named += [(f"users[{i}].pools", pool) for pool in user.pools]
         for i, team in enumerate(self.teams):
             named += [(f"teams[{i}].pools", pool) for pool in team.pools]
+        named += [
+            (f"hygiene.aging.pools.{pool}", pool) for pool in self.hygiene.aging.pools
+        ]
         if self.hygiene.overflow.partner_pool:
             named.append(
                 ("hygiene.overflow.partner_pool", self.hygiene.overflow.partner_pool)

@@ -2,8 +2,10 @@
 
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, model_validator
 
 from schemas.base import Settings
 
@@ -21,6 +23,42 @@ class AgeBand(Settings):
     from_hours: float = Field(ge=0)
     actions: list[AgeAction]
     priority_top_pct: float | None = Field(default=None, gt=0, le=100)
+    recycle_unengaged: bool = Field(
+        default=False,
+        description="auto_assign_or_nurture: a lead below high value that nobody "
+        "engaged with is marked for recycling instead of going to nurture",
+    )
+    archive_unengaged: bool = Field(
+        default=True,
+        description="remove: a lead nobody engaged with is archived; "
+        "false: every lead goes to long-term nurture",
+    )
+
+    @model_validator(mode="after")
+    def _branches_need_their_action(self) -> "AgeBand":
+        if self.recycle_unengaged and AgeAction.AUTO_ASSIGN_OR_NURTURE not in (
+            self.actions
+        ):
+            raise ValueError(
+                "recycle_unengaged: only applies to a band with the "
+                f"{AgeAction.AUTO_ASSIGN_OR_NURTURE.value} action"
+            )
+        return self
+
+
+def _in_age_order(bands: list[AgeBand]) -> list[AgeBand]:
+    # Aging walks bands in list order: a younger band listed after an older
+    # one would fire late, at the older one's age. Refuse rather than guess.
+    for index, (before, band) in enumerate(pairwise(bands)):
+        if band.from_hours < before.from_hours:
+            raise ValueError(
+                f"[{index + 1}].from_hours: {band.from_hours:g} comes after "
+                f"{before.from_hours:g}; list bands from youngest to oldest"
+            )
+    return bands
+
+
+AgeBands = Annotated[list[AgeBand], AfterValidator(_in_age_order)]
 
 
 def seed_age_bands() -> list[AgeBand]:
@@ -42,11 +80,18 @@ def seed_age_bands() -> list[AgeBand]:
 
 
 class Aging(Settings):
-    bands: list[AgeBand] = Field(default_factory=seed_age_bands)
+    bands: AgeBands = Field(default_factory=seed_age_bands)
+    pools: dict[str, AgeBands] = Field(
+        default_factory=dict,
+        description="A pool's own bands, used there in place of `bands`",
+    )
     high_value_score: int = Field(
         default=80, ge=0, le=100, description="At or over this, a lead is high value"
     )
     sweep_interval_s: float = Field(default=60, gt=0)
+
+    def bands_for(self, pool: str) -> list[AgeBand]:
+        return self.pools.get(pool, self.bands)
 
 
 class Stale(Settings):

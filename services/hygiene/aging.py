@@ -2,7 +2,8 @@
 
 Leads wait in a heap ordered by the moment their next band begins, so a
 sweep pops only the leads that are due: its cost grows with the due
-leads, not with the size of the pool.
+leads, not with the size of the pool. Each pool ages on its own bands
+when the configuration gives it some, on the common bands otherwise.
 """
 
 import heapq
@@ -16,6 +17,7 @@ from schemas.config.hygiene import AgeBand, Aging
 class _Due:
     at: datetime
     lead_id: str = field(compare=False)
+    pool: str = field(compare=False)
     band: int = field(compare=False)
 
 
@@ -38,7 +40,6 @@ class _Tracked:
 class AgingBook:
     def __init__(self, policy: Aging) -> None:
         self.policy = policy
-        self._bands = sorted(policy.bands, key=lambda band: band.from_hours)
         self._heap: list[_Due] = []
         self._leads: dict[str, _Tracked] = {}
 
@@ -48,8 +49,8 @@ class AgingBook:
     def track(self, lead_id: str, pool: str, score: int, pooled_at: datetime) -> None:
         """Start aging a lead that is waiting in a pool (again)."""
         self._leads[lead_id] = _Tracked(pool, score, pooled_at)
-        if self._bands:
-            self._schedule(lead_id, pooled_at, 0)
+        if self.policy.bands_for(pool):
+            self._schedule(lead_id, pool, pooled_at, 0)
 
     def forget(self, lead_id: str) -> None:
         """The lead left the pool; stale heap entries are skipped lazily."""
@@ -60,21 +61,34 @@ class AgingBook:
         while self._heap and self._heap[0].at <= now:
             entry = heapq.heappop(self._heap)
             lead = self._leads.get(entry.lead_id)
-            if lead is None or entry.at != self._band_start(lead, entry.band):
+            if lead is None or not self._current(lead, entry):
                 continue  # claimed, removed or re-pooled since it was scheduled
-            band = self._bands[entry.band]
+            bands = self.policy.bands_for(lead.pool)
             reached.append(
                 BandReached(
-                    entry.lead_id, lead.pool, lead.score, band, now - lead.pooled_at
+                    entry.lead_id,
+                    lead.pool,
+                    lead.score,
+                    bands[entry.band],
+                    now - lead.pooled_at,
                 )
             )
-            if entry.band + 1 < len(self._bands):
-                self._schedule(entry.lead_id, lead.pooled_at, entry.band + 1)
+            if entry.band + 1 < len(bands):
+                self._schedule(entry.lead_id, lead.pool, lead.pooled_at, entry.band + 1)
         return reached
 
-    def _band_start(self, lead: _Tracked, band: int) -> datetime:
-        return lead.pooled_at + timedelta(hours=self._bands[band].from_hours)
+    def _current(self, lead: _Tracked, entry: _Due) -> bool:
+        if entry.pool != lead.pool:
+            return False
+        start = _start(lead.pooled_at, self.policy.bands_for(lead.pool)[entry.band])
+        return entry.at == start
 
-    def _schedule(self, lead_id: str, pooled_at: datetime, band: int) -> None:
-        at = pooled_at + timedelta(hours=self._bands[band].from_hours)
-        heapq.heappush(self._heap, _Due(at, lead_id, band))
+    def _schedule(
+        self, lead_id: str, pool: str, pooled_at: datetime, band: int
+    ) -> None:
+        at = _start(pooled_at, self.policy.bands_for(pool)[band])
+        heapq.heappush(self._heap, _Due(at, lead_id, pool, band))
+
+
+def _start(pooled_at: datetime, band: AgeBand) -> datetime:
+    return pooled_at + timedelta(hours=band.from_hours)

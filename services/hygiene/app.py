@@ -45,8 +45,10 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     )
     worker_name = f"{socket.gethostname()}:{os.getpid()}"
     event_clock = observer(clock)
+    merged = settings.topic(config.topics.merged)
     topics = [
         settings.topic(config.topics.events),
+        merged,
         *(settings.topic(config.topics.pool(name)) for name in config.pool_names),
     ]
     # TODO: pool topics added by a live config change are read after a restart.
@@ -58,6 +60,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         f"{settings.namespace}leadpool-hygiene-books",
         owned,
         config.topics.partitions,
+        merged,
     )
     # TODO: every worker reads every partition for the leader's pool figures;
     # publish per-partition tallies instead once leads.events outgrows that.
@@ -67,6 +70,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         None,
         everything,
         config.topics.partitions,
+        merged,
     )
     actions = app.topic(
         settings.topic(config.topics.hygiene_actions), value_serializer="raw"
@@ -133,7 +137,8 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         now, current = clock.now(), live.current
         for book in list(owned.by_partition.values()):
             for reached in book.aging.due(now):
-                for command in aging_commands(reached, current, now):
+                lead = book.leads[reached.lead_id]
+                for command in aging_commands(reached, lead, current, now):
                     await send(command)
             for step in book.sla.due(now):
                 record = book.leads.get(step.timer.lead_id)

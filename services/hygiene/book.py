@@ -15,6 +15,7 @@ from schemas.events import (
     LeadContacted,
     LeadEscalated,
     LeadEvent,
+    LeadMerged,
     LeadOutcome,
     LeadReinstated,
     LeadRemoved,
@@ -60,6 +61,14 @@ class LeadRecord:
     removed_at: datetime | None = None
     removed_reason: str = ""
     lead: Lead | None = None
+    contacts: int = 0
+    outcomes: int = 0
+    merges: int = 0  # duplicates folded into the lead: the prospect came back
+
+    @property
+    def engaged(self) -> bool:
+        """Anyone touched the lead, or the prospect showed up again."""
+        return self.contacts > 0 or self.outcomes > 0 or self.merges > 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class LeadBook:
         self.misses: list[Miss] = []
         self.days: dict[tuple[str, str], PoolDay] = {}
         self.details: dict[str, Lead] = {}
+        self.merged: dict[str, set[str]] = {}  # lead id -> merge event ids
         self.newest: datetime | None = None
 
     def fold(self, event: LeadEvent) -> None:
@@ -117,8 +127,10 @@ class LeadBook:
                     day.contact_hours += waited.total_seconds() / 3600
                 record.state = LeadState.CONTACTED
                 record.last_activity = event.occurred_at
+                record.contacts += 1
             case LeadOutcome() if record is not None:
                 record.last_activity = event.occurred_at
+                record.outcomes += 1
                 if event.outcome is Outcome.OPPORTUNITY:
                     record.open_opportunity = True
                     self._day(record.pool, event.occurred_at).opportunities += 1
@@ -153,6 +165,17 @@ class LeadBook:
         if record is not None:
             record.lead = pooled.lead
 
+    def fold_merged(self, merged: LeadMerged) -> None:
+        """A duplicate folded into a lead: engagement and fresh activity."""
+        self._observe(merged.merged_at)
+        # A merge is repeated with its event id when the router replays it.
+        ids = self.merged.setdefault(merged.lead_id, set())
+        ids.add(merged.event_id)
+        record = self.leads.get(merged.lead_id)
+        if record is not None:
+            record.merges = len(ids)
+            record.last_activity = max(record.last_activity, merged.merged_at)
+
     def open_misses(self, now: datetime) -> list[Miss]:
         """Misses so far: ended late, plus claims still open past the deadline."""
         overdue = [
@@ -179,7 +202,10 @@ class LeadBook:
             pooled_at=event.occurred_at,
             last_activity=event.occurred_at,
             lead=self.details.get(event.lead_id),
+            merges=len(self.merged.get(event.lead_id, ())),
         )
+        if known is not None:  # stocked again: its history stays with it
+            record.contacts, record.outcomes = known.contacts, known.outcomes
         self.leads[event.lead_id] = record
         self.aging.track(event.lead_id, event.pool, event.score, event.occurred_at)
         day = self._day(event.pool, event.occurred_at)

@@ -10,20 +10,26 @@ from schemas.events import Removal
 from services.hygiene.aging import BandReached
 from services.hygiene.book import LeadRecord
 from services.hygiene.sla import StepDue
+from services.hygiene.stale import review_command, stale_reasons
 
 Figures = dict[str, float | str]
 
 
 def aging_commands(
-    reached: BandReached, config: LeadpoolConfig, now: datetime
+    reached: BandReached, record: LeadRecord, config: LeadpoolConfig, now: datetime
 ) -> list[HygieneCommand]:
     band = reached.band
-    high_value = reached.score >= config.hygiene.aging.high_value_score
+    high_value_score = config.hygiene.aging.high_value_score
+    high_value = reached.score >= high_value_score
     policy = f"aging.{band.from_hours:g}h"
     figures: Figures = {
         "age_hours": round(reached.age.total_seconds() / 3600, 2),
         "score": reached.score,
+        "high_value_score": high_value_score,
         "band_from_hours": band.from_hours,
+        "engaged": str(record.engaged).lower(),
+        "contacts": record.contacts,
+        "merges": record.merges,
     }
     commands: list[HygieneCommand] = []
 
@@ -42,6 +48,14 @@ def aging_commands(
             )
         )
 
+    def remove(destination: Removal, suffix: str, message: str) -> None:
+        stale = stale_reasons(record, config, now, duplicate_of=None)
+        # Ops asked to judge stale leads themselves: the review queue wins.
+        if stale:
+            commands.append(review_command(record, stale, config, now, policy))
+        else:
+            command(Action.REMOVE, suffix, destination=destination, message=message)
+
     for action in band.actions:
         match action:
             case AgeAction.PRIORITISE:
@@ -52,13 +66,18 @@ def aging_commands(
                 command(Action.ALERT, "alert", message="unclaimed past this age")
             case AgeAction.FORCE_ASSIGN_HIGH_VALUE if high_value:
                 command(Action.AUTO_ASSIGN, "force-assign")
+            case AgeAction.AUTO_ASSIGN_OR_NURTURE if high_value:
+                command(Action.AUTO_ASSIGN, "auto-assign")
             case AgeAction.AUTO_ASSIGN_OR_NURTURE:
-                if high_value:
-                    command(Action.AUTO_ASSIGN, "auto-assign")
+                if band.recycle_unengaged and not record.engaged:
+                    remove(Removal.RECYCLE, "recycle", "no engagement: to recycling")
                 else:
-                    command(Action.REMOVE, "nurture", destination=Removal.NURTURE)
+                    remove(Removal.NURTURE, "nurture", "not high value: to nurture")
             case AgeAction.REMOVE:
-                command(Action.REMOVE, "remove", destination=Removal.NURTURE)
+                if band.archive_unengaged and not record.engaged:
+                    remove(Removal.ARCHIVE, "archive", "no engagement: archived")
+                else:
+                    remove(Removal.NURTURE, "nurture", "to long-term nurture")
     return commands
 
 

@@ -4,8 +4,8 @@ Hygiene never commits offsets: a worker handed a partition replays it
 from the start, so its books are rebuilt from Kafka after any restart or
 rebalance, and it decides nothing until the replay has caught up (a half
 rebuilt book would see claimed leads as still waiting). The pool topics
-are keyed by lead id like `leads.events`, so partition p of each holds
-the same leads and folds into the same book.
+and `leads.merged` are keyed by lead id like `leads.events`, so partition
+p of each holds the same leads and folds into the same book.
 """
 
 import logging
@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from pydantic import ValidationError
 
 from schemas.config import LeadpoolConfig
-from schemas.events import PooledLead, lead_event_adapter
+from schemas.events import LeadMerged, PooledLead, lead_event_adapter
 from services.hygiene.book import LeadBook
 from services.hygiene.event_clock import EventClock
 
@@ -55,13 +55,20 @@ class Books:
         return self.by_partition[partition]
 
     def fold(
-        self, tp: TopicPartition, offset: int, raw: bytes | None, events: str
+        self,
+        tp: TopicPartition,
+        offset: int,
+        raw: bytes | None,
+        events: str,
+        merged: str | None = None,
     ) -> None:
         self._read[tp] = offset + 1
         book = self.book(tp.partition)
         try:
             if tp.topic == events:
                 book.fold(lead_event_adapter.validate_json(raw or b""))
+            elif tp.topic == merged:
+                book.fold_merged(LeadMerged.model_validate_json(raw or b""))
             else:
                 book.fold_pooled(PooledLead.model_validate_json(raw or b""))
         except ValidationError as err:
@@ -119,8 +126,10 @@ class EventLog:
         group_id: str | None,
         books: Books,
         partitions: int,
+        merged: str | None = None,
     ) -> None:
         self.topics = topics
+        self.merged = merged
         self.partitions = partitions
         self.books = books
         self.group_id = group_id
@@ -164,4 +173,6 @@ class EventLog:
             batches = await consumer.getmany(timeout_ms=200, max_records=BATCH_RECORDS)
             for tp, records in batches.items():
                 for record in records:
-                    self.books.fold(tp, record.offset, record.value, events)
+                    self.books.fold(
+                        tp, record.offset, record.value, events, self.merged
+                    )

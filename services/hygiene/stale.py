@@ -64,25 +64,33 @@ def stale_commands(
             continue
         reasons = stale_reasons(record, config, now, dupes.get(record.lead_id))
         if reasons:
-            commands.append(
-                HygieneCommand(
-                    command_id=f"stale:{record.lead_id}:{record.pooled_at:%s}",
-                    action=Action.REMOVE,
-                    policy="stale",
-                    figures={
-                        "reasons": "; ".join(reasons),
-                        "returns": record.returns,
-                        "score": record.score,
-                        "age_days": round(
-                            (now - record.pooled_at) / timedelta(days=1), 2
-                        ),
-                    },
-                    issued_at=now,
-                    config_version=config.version,
-                    lead_id=record.lead_id,
-                    pool=record.pool,
-                    destination=Removal.REVIEW,
-                    message="; ".join(reasons),
-                )
-            )
+            commands.append(review_command(record, reasons, config, now))
     return commands
+
+
+def review_command(
+    record: LeadRecord,
+    reasons: list[str],
+    config: LeadpoolConfig,
+    now: datetime,
+    found_by: str = "stale",
+) -> HygieneCommand:
+    """To the review queue; one id per stay, whichever job found it first."""
+    return HygieneCommand(
+        command_id=f"stale:{record.lead_id}:{record.pooled_at:%s}",
+        action=Action.REMOVE,
+        policy="stale",
+        figures={
+            "reasons": "; ".join(reasons),
+            "returns": record.returns,
+            "score": record.score,
+            "age_days": round((now - record.pooled_at) / timedelta(days=1), 2),
+            "found_by": found_by,
+        },
+        issued_at=now,
+        config_version=config.version,
+        lead_id=record.lead_id,
+        pool=record.pool,
+        destination=Removal.REVIEW,
+        message="; ".join(reasons),
+    )

@@ -55,6 +55,27 @@ async def test_a_removal_applies_once(parts: Parts, applier: CommandApplier) -> 
     assert await parts.outbox_types() == ["stocked", "removed"]
 
 
+@pytest.mark.parametrize("destination", [Removal.RECYCLE, Removal.ARCHIVE])
+async def test_an_aging_removal_lands_where_hygiene_sent_it_with_why(
+    parts: Parts, applier: CommandApplier, destination: Removal
+) -> None:
+    await parts.inventory.stock(pooled("l1", pool="cold", score=40))
+    remove = command(
+        Action.REMOVE, policy="aging.72h", destination=destination, message="idle"
+    )
+
+    assert await applier.apply(config([rep("ann")]), remove) is True
+
+    (*_, (_, event)) = await parts.redis.xrange(parts.keys.outbox)
+    body = json.loads(event["body"])
+    assert (body["destination"], body["policy"], body["reason"]) == (
+        destination.value,
+        "aging.72h",
+        "idle",
+    )
+    assert await parts.inventory.depth("cold") == 0
+
+
 async def test_a_move_and_an_auto_assignment(
     parts: Parts, applier: CommandApplier
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from schemas.events import (
     LeadClaimed,
     LeadContacted,
+    LeadMerged,
     LeadOutcome,
     LeadReinstated,
     LeadRemoved,
@@ -91,11 +92,23 @@ def pooled(lead_id: str, at: datetime, pool: str = "warm", **lead: Any) -> Poole
 
 
 def to_review(lead_id: str, at: datetime, pool: str = "warm") -> LeadRemoved:
+    reason = "returned 3 times"
+    return removed(lead_id, at, Removal.REVIEW, pool, policy="stale", reason=reason)
+
+
+def removed(
+    lead_id: str,
+    at: datetime,
+    destination: Removal,
+    pool: str = "warm",
+    policy: str = "test",
+    reason: str = "test",
+) -> LeadRemoved:
     return LeadRemoved(
         **_base(lead_id, pool, at, "removed"),
-        destination=Removal.REVIEW,
-        policy="stale",
-        reason="returned 3 times",
+        destination=destination,
+        policy=policy,
+        reason=reason,
     )
 
 
@@ -105,4 +118,27 @@ def reinstated(lead_id: str, at: datetime, pool: str = "warm") -> LeadReinstated
         from_pool=pool,
         policy="review:fix_and_return",
         fixes={"company": "Acme Ltd"},
+    )
+
+
+def merged(lead_id: str, at: datetime, pool: str = "warm") -> LeadMerged:
+    """The prospect came back: a duplicate folded into the lead by the router."""
+    activity = pooled(f"{lead_id}-again", at, pool=pool).lead
+    unchanged = {
+        "score_before": activity.score,
+        "score_after": activity.score,
+        "pool_before": pool,
+        "pool_after": pool,
+        "rule": None,
+    }
+    return LeadMerged(
+        event_id=f"{lead_id}:merged:{at.isoformat()}",
+        lead_id=lead_id,
+        matched_on="email",
+        source="web",
+        reason="test",
+        config_version=VERSION,
+        merged_at=at,
+        activity=activity,
+        **unchanged,
     )

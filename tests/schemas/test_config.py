@@ -114,3 +114,51 @@ routing:
 def test_a_file_that_is_not_yaml_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"\$: not valid YAML"):
         parse_config("version: [unclosed")
+
+
+def test_a_pool_ages_on_its_own_bands_and_others_on_the_common_ones() -> None:
+    text = """
+version: v6
+hygiene:
+  aging:
+    pools:
+      cold: [{from_hours: 96, actions: [remove]}]
+"""
+    aging = parse_config(text).hygiene.aging
+
+    assert [band.from_hours for band in aging.bands_for("cold")] == [96]
+    assert aging.bands_for("warm") == aging.bands
+
+
+def test_aging_bands_out_of_age_order_are_refused_naming_the_band() -> None:
+    text = """
+version: v7
+hygiene:
+  aging:
+    pools:
+      cold:
+        - {from_hours: 72, actions: [auto_assign_or_nurture]}
+        - {from_hours: 24, actions: [prioritise], priority_top_pct: 30}
+    bands:
+      - {from_hours: 24, actions: [prioritise], recycle_unengaged: true}
+"""
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text)
+
+    assert refused.value.errors == [
+        "hygiene.aging.bands[0]: recycle_unengaged: only applies to a band with "
+        "the auto_assign_or_nurture action",
+        "hygiene.aging.pools.cold: [1].from_hours: 24 comes after 72; "
+        "list bands from youngest to oldest",
+    ]
+
+
+def test_aging_bands_for_an_unknown_pool_are_refused() -> None:
+    text = """
+version: v8
+hygiene: {aging: {pools: {attic: []}}}
+"""
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text)
+
+    assert refused.value.errors == ["hygiene.aging.pools.attic: unknown pool 'attic'"]
