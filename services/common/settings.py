@@ -41,8 +41,15 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_wait_ms: int = 10
     producer_linger_ms: int = 5
     clock: Literal["wall", "event"] = Field(
-        default="wall",
-        description="event: time is the newest event seen or tick on the clock topic",
+        default="event",
+        description="Hygiene's time. event: the newest event seen or tick on the "
+        "clock topic, so a replay decides as the first reading did; wall: the host's",
+    )
+    clock_tick_s: float = Field(
+        default=60,
+        ge=0,
+        description="Event clock: the hygiene leader ticks the wall time this often, "
+        "so time moves while no events arrive; 0: only events and outside ticks",
     )
 
     def topic(self, name: str) -> str:

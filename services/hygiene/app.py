@@ -14,7 +14,7 @@ from typing import Any
 from schemas.commands import HygieneCommand
 from schemas.config import LeadpoolConfig
 from services.common.auth import TokenIndex, bearer_auth
-from services.common.clock import Clock
+from services.common.clock import Clock, WallClock
 from services.common.faust_app import create_faust_app
 from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
@@ -23,7 +23,7 @@ from services.hygiene.actions_log import follow_actions
 from services.hygiene.api import HygieneApi
 from services.hygiene.cleanup import CleanupRun, due_runs, run_cleanup
 from services.hygiene.decisions import aging_commands, sla_commands
-from services.hygiene.event_clock import follow_ticks, observer
+from services.hygiene.event_clock import follow_ticks, observer, tick
 from services.hygiene.event_log import Books, EventLog
 from services.hygiene.ops_log import OpsLog
 from services.hygiene.overflow import OverflowGuard
@@ -124,15 +124,30 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         await follow_config(settings, live)
 
     if event_clock is not None:
+        clock_topic = settings.topic(config.topics.clock)
 
         @app.task
         async def watch_clock() -> None:
-            topic = settings.topic(config.topics.clock)
-            await follow_ticks(settings.kafka_bootstrap_servers, topic, event_clock)
+            await follow_ticks(
+                settings.kafka_bootstrap_servers, clock_topic, event_clock
+            )
+
+        if settings.clock_tick_s > 0:
+            ticks = app.topic(clock_topic, value_serializer="raw")
+
+            @app.timer(settings.clock_tick_s, on_leader=True)
+            async def heartbeat() -> None:
+                # Without events time would stand still: no idle lead would age.
+                await ticks.send(value=tick(WallClock().now()))
+
+    def time_known() -> bool:
+        # Event time starts at the epoch: a leader deciding then would, at the
+        # first tick, run every cleanup schedule since 1970.
+        return event_clock is None or event_clock.started()
 
     @app.timer(config.hygiene.aging.sweep_interval_s)
     async def sweep() -> None:
-        if not owned.caught_up():
+        if not owned.caught_up() or not time_known():
             return
         now, current = clock.now(), live.current
         for book in list(owned.by_partition.values()):
@@ -149,7 +164,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.timer(config.hygiene.leader.interval_s, on_leader=True)
     async def pool_jobs() -> None:
-        if not everything.caught_up():
+        if not everything.caught_up() or not time_known():
             return
         now, current = clock.now(), live.current
         log.info("leader job ran", extra={"worker": worker_name, "now": str(now)})

@@ -2,7 +2,9 @@
 
 Now is the newest moment seen in a lead event or in a tick on the clock
 topic. A simulator or a test moves time for every worker at once by
-producing a tick; production runs the wall clock instead.
+producing a tick; in production the hygiene leader ticks the wall time,
+so time moves on while no lead event arrives. `LEADPOOL_CLOCK=wall`
+reads the host's clock instead.
 """
 
 import asyncio
@@ -26,6 +28,10 @@ class EventClock:
     def now(self) -> datetime:
         return self._now
 
+    def started(self) -> bool:
+        """Whether any event or tick told the time yet."""
+        return self._now > EPOCH
+
     def observe(self, moment: datetime) -> None:
         # Time never runs backwards: a late event does not rewind the clock.
         if moment > self._now:
@@ -38,6 +44,11 @@ def observer(clock: Clock) -> EventClock | None:
 
 def build_clock(kind: str) -> Clock:
     return EventClock() if kind == "event" else WallClock()
+
+
+def tick(moment: datetime) -> bytes:
+    """A clock-topic record moving every worker's event time to `moment`."""
+    return json.dumps({"now": moment.astimezone(UTC).isoformat()}).encode()
 
 
 async def follow_ticks(bootstrap_servers: str, topic: str, clock: EventClock) -> None:

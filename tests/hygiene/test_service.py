@@ -1,4 +1,4 @@
-"""A real hygiene worker on event time: commands out, and restart recovery."""
+"""A real hygiene worker on event time (its default): commands out, recovery."""
 
 from __future__ import annotations
 
@@ -9,25 +9,45 @@ import httpx
 import pytest
 
 from schemas.commands import Action, HygieneCommand
-from tests.hygiene.events import START, claimed, stocked
-from tests.hygiene.kafka_io import commands_until, hygiene_config, produce, tick
-from tests.infra import unique_name, wait_until
+from schemas.events import Removal
+from tests.hygiene.events import START, claimed, merged, stocked
+from tests.hygiene.kafka_io import (
+    commands_until,
+    hygiene_config,
+    one_worker,
+    produce,
+    tick,
+)
+from tests.infra import wait_until
 from tests.workers import Deployment, Worker
 
 pytestmark = [pytest.mark.kafka]
+
+COLD_AGING = {
+    "sweep_interval_s": 0.2,
+    "pools": {
+        "cold": [
+            {
+                "from_hours": 72,
+                "actions": ["auto_assign_or_nurture"],
+                "recycle_unengaged": True,
+            }
+        ]
+    },
+}
 
 
 @pytest.fixture(scope="module")
 def deployment(
     kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
-    config_path = hygiene_config(tmp_path_factory.mktemp("hygiene") / "leadpool.yaml")
-    deployment = Deployment(unique_name("hyg"), kafka_bootstrap, redis_url, config_path)
-    try:
-        deployment.start("hygiene", LEADPOOL_CLOCK="event")
-        yield deployment
-    finally:
-        deployment.stop()
+    config_path = hygiene_config(
+        tmp_path_factory.mktemp("hygiene") / "leadpool.yaml", aging=COLD_AGING
+    )
+    # Only the test's ticks move time: no wall-clock heartbeat.
+    yield from one_worker(
+        "hyg", kafka_bootstrap, redis_url, config_path, LEADPOOL_CLOCK_TICK_S="0"
+    )
 
 
 def returns_of(lead_id: str) -> object:
@@ -79,3 +99,26 @@ async def test_a_restarted_worker_rebuilds_its_claims_from_kafka(
     worker.start()
     await tick(deployment, later + timedelta(hours=2))
     assert await commands_until(deployment, returns_of("r1"))  # type: ignore[arg-type]
+
+
+async def test_a_lead_its_prospect_came_back_to_is_nurtured_not_recycled(
+    deployment: Deployment,
+) -> None:
+    later = START + timedelta(days=10)
+    bootstrap = deployment.kafka_bootstrap
+    leads = [stocked(f"m{n}", later, pool="cold", score=40) for n in (1, 2)]
+    await produce(bootstrap, deployment.topic("leads.events"), *leads)
+    came_back = merged("m1", later + timedelta(hours=1), pool="cold")
+    await produce(bootstrap, deployment.topic("leads.merged"), came_back)
+    await reached(deployment.workers[0], came_back.merged_at.isoformat())
+    await tick(deployment, later + timedelta(hours=72))
+
+    def removals(commands: list[HygieneCommand]) -> dict[str, Removal | None]:
+        return {
+            c.lead_id or "": c.destination
+            for c in commands
+            if c.action is Action.REMOVE and c.lead_id in {"m1", "m2"}
+        }
+
+    commands = await commands_until(deployment, lambda seen: len(removals(seen)) == 2)
+    assert removals(commands) == {"m1": Removal.NURTURE, "m2": Removal.RECYCLE}
