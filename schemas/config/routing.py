@@ -160,6 +160,24 @@ class Webhook(Settings):
     max_batch: int = Field(default=1000, ge=1, description="Leads per request")
 
 
+class PoolIntake(Settings):
+    """How the router follows hygiene's intake commands for a pool."""
+
+    audit_pause_hours: float = Field(
+        default=24,
+        gt=0,
+        description="How long an audit without an end keeps new leads out of a "
+        "pool; hygiene repeats it each day the pool's conversion stays low",
+    )
+    max_score_shift: int = Field(
+        default=30,
+        ge=0,
+        le=100,
+        description="Bound on the sum of intake adjustments to a pool's score "
+        "threshold, either way",
+    )
+
+
 class Routing(Settings):
     rules: list[Rule]
     default_pool: str = "cold"
@@ -174,6 +192,7 @@ class Routing(Settings):
     accounts: list[KnownAccount] = Field(default_factory=list)
     sources: list[IntakeSource] = Field(default_factory=list)
     webhook: Webhook = Webhook()
+    pool_intake: PoolIntake = PoolIntake()
 
     def required_for(self, source: str) -> list[str]:
         listed = [s.required_fields for s in self.sources if s.name == source]

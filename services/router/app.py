@@ -24,9 +24,11 @@ from services.common.live_config import LiveConfig, follow_config
 from services.common.redis_client import connect_redis
 from services.common.settings import ServiceSettings
 from services.router.api import RouterApi
+from services.router.controls import IntakeControls
 from services.router.decide import IntakeRecord
 from services.router.pause import PauseGate
 from services.router.pipeline import BatchResult, Router
+from services.router.pool_controls import PoolControls
 from services.router.source_pauses import SourcePauses
 from services.router.window import DedupeWindow
 
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 8081
 BATCH_MAX = 500  # events per agent batch: one Redis round trip for all
 BATCH_WITHIN_S = 0.005  # a lone lead waits at most this long for company
-PAUSE_REFRESH_S = 1.0  # how stale one worker's view of hygiene's pauses gets
+PAUSE_REFRESH_S = 1.0  # how stale one worker's view of hygiene's controls gets
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -54,7 +56,16 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     window = DedupeWindow(redis, settings.redis_key("router"))
     router = Router(window, clock)
     pauses = SourcePauses(redis, settings.redis_key("router", "paused"), clock)
+    pools = PoolControls(redis, settings.redis_key("router", "pools"), clock)
     gate = PauseGate(live, pauses)
+
+    def controls() -> IntakeControls:
+        return IntakeControls(
+            paused_sources=pauses.active(),
+            audited_pools=pools.audited(),
+            score_shift=pools.score_shift(live.current.routing.pool_intake),
+        )
+
     registry = CollectorRegistry()
     outcomes = Counter(
         "leadpool_router_outcomes",
@@ -103,7 +114,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                 )
                 for event in events
             ]
-            await send(await router.handle(records, live.current, pauses.active()))
+            await send(await router.handle(records, live.current, controls()))
 
     commands = app.topic(
         settings.topic(topics.hygiene_actions), value_type=bytes, value_serializer="raw"
@@ -111,18 +122,21 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.agent(commands)
     async def follow_hygiene(stream: Any) -> None:
-        # Only source pauses are the router's; claims applies everything else.
+        # Intake commands are the router's; claims applies everything else.
         async for raw in stream:
             try:
                 command = HygieneCommand.model_validate_json(raw)
             except ValidationError:
                 continue  # claims logs an invalid command, with its errors
-            await pauses.apply(command)
+            rules = live.current.routing.pool_intake
+            if not await pauses.apply(command):
+                await pools.apply(command, rules)
 
     @app.timer(interval=PAUSE_REFRESH_S)
-    async def refresh_pauses() -> None:
+    async def refresh_controls() -> None:
         # Another worker may have read the command; an end may have passed.
         await pauses.refresh()
+        await pools.refresh()
 
     @app.agent(held)
     async def release(stream: Any) -> None:
@@ -170,6 +184,8 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             **consumer_health(app),
             "config_version": live.current.version,
             "paused_by_hygiene": sorted(pauses.active()),
+            "audited_pools": sorted(pools.audited()),
+            "score_shift": dict(pools.score_shift(live.current.routing.pool_intake)),
         }
 
     web_app = api.web_app(health, metrics)

@@ -5,7 +5,6 @@ this, against the dedupe window (see `dedupe.py` and `window.py`).
 """
 
 import base64
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from schemas.config.routing import AccountDelivery
 from schemas.events import HeldLead, PooledLead, RejectedLead
 from schemas.lead import Lead
 from services.router.accounts import owning_account
+from services.router.controls import NO_CONTROLS, IntakeControls
 from services.router.intake import Refused, decode_intake
 from services.router.normalise import normalise
 from services.router.quarantine import quarantine_reasons
@@ -44,10 +44,11 @@ class IntakeRecord:
 def decide(
     record: IntakeRecord,
     config: LeadpoolConfig,
-    paused: Collection[str] = frozenset(),
+    controls: IntakeControls = NO_CONTROLS,
 ) -> Decision:
-    """One intake message's outcome. `paused`: sources paused beyond those
-    the configuration names (hygiene's overflow and sizing pauses)."""
+    """One intake message's outcome, under hygiene's `controls` (sources
+    paused beyond those the configuration names, audited pools, moved
+    score thresholds)."""
     try:
         intake = decode_intake(record.raw)
         check_required(intake, config.routing)
@@ -55,13 +56,21 @@ def decide(
     except Refused as refused:
         return reject(record, every_reason(record.raw, refused, config.routing))
 
-    held = lead.source in config.routing.paused_sources or lead.source in paused
+    held = (
+        lead.source in config.routing.paused_sources
+        or lead.source in controls.paused_sources
+    )
     if held and not record.released:
         return hold(record, lead.source, config)
-    return route(lead, config, record.received_at)
+    return route(lead, config, record.received_at, controls)
 
 
-def route(lead: Lead, config: LeadpoolConfig, routed_at: datetime) -> PooledLead:
+def route(
+    lead: Lead,
+    config: LeadpoolConfig,
+    routed_at: datetime,
+    controls: IntakeControls = NO_CONTROLS,
+) -> PooledLead:
     """Place a valid lead: quarantine, a known account, or the first rule."""
     routing = config.routing
     questionable = quarantine_reasons(lead, routing.quarantine)
@@ -75,7 +84,7 @@ def route(lead: Lead, config: LeadpoolConfig, routed_at: datetime) -> PooledLead
             routed_at=routed_at,
         )
 
-    placement = place(lead, routing)
+    placement = place(lead, routing, controls)
     account = owning_account(lead, routing.accounts)
     if account is not None:
         to_rep = account.deliver is AccountDelivery.REP

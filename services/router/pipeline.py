@@ -7,12 +7,12 @@ one is routed again when its source resumes).
 
 import hashlib
 from collections import Counter
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from schemas.config import LeadpoolConfig
 from schemas.events import HeldLead, LeadMerged, PooledLead, RejectedLead
 from services.common.clock import Clock
+from services.router.controls import NO_CONTROLS, IntakeControls
 from services.router.decide import IntakeRecord, decide
 from services.router.dedupe import identities, merge
 from services.router.offers import offers_for
@@ -54,14 +54,14 @@ class Router:
         self,
         records: list[IntakeRecord],
         config: LeadpoolConfig,
-        paused: Collection[str] = frozenset(),
+        controls: IntakeControls = NO_CONTROLS,
     ) -> BatchResult:
         slots: list[list[Emission]] = [[] for _ in records]
         result = BatchResult()
         admissions: list[tuple[int, Admission]] = []
 
         for index, record in enumerate(records):
-            decision = decide(record, config, paused)
+            decision = decide(record, config, controls)
             if isinstance(decision, PooledLead):
                 admissions.append((index, _admission(record, decision, config)))
             else:

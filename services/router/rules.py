@@ -11,10 +11,11 @@ from typing import Any
 
 from schemas.config.routing import Condition, Op, Routing, Rule
 from schemas.lead import Lead
+from services.router.controls import NO_CONTROLS, IntakeControls
 from services.router.memo import per_section
 
 Predicate = Callable[[Any], bool]
-LeadTest = Callable[[Lead], bool]
+LeadTest = Callable[[Lead, int], bool]  # the lead, its pool's score shift
 
 _NUMERIC = (int, float)
 _COMPARISONS: dict[Op, Callable[[Any, Any], Any]] = {
@@ -41,13 +42,31 @@ class _CompiledRule:
     placement: Placement
 
 
-def place(lead: Lead, routing: Routing) -> Placement:
-    """The first rule whose conditions all hold decides; else the default."""
+def place(
+    lead: Lead, routing: Routing, controls: IntakeControls = NO_CONTROLS
+) -> Placement:
+    """The first rule whose conditions all hold decides; else the default.
+    A rule into an audited pool is passed over; a pool's score shift moves
+    the lower score bounds of its rules."""
     compiled, default = _compiled(routing)
+    if controls is NO_CONTROLS:
+        for rule in compiled:
+            if all(test(lead, 0) for test in rule.tests):
+                return rule.placement
+        return default
+
+    skipped: list[str] = []
     for rule in compiled:
-        if all(test(lead) for test in rule.tests):
-            return rule.placement
-    return default
+        pool = rule.placement.pool
+        shift = controls.score_shift.get(pool, 0)
+        if not all(test(lead, shift) for test in rule.tests):
+            continue
+        if pool in controls.audited_pools:
+            skipped.append(f"rule {rule.placement.rule!r} skipped: {pool!r} in audit")
+            continue
+        notes = skipped + ([f"score threshold {shift:+d} by hygiene"] if shift else [])
+        return _noted(rule.placement, notes)
+    return _noted(default, skipped)
 
 
 def predicate(condition: Condition) -> Predicate:
@@ -80,7 +99,18 @@ def _compiled(routing: Routing) -> tuple[list[_CompiledRule], Placement]:
 
 def _lead_test(condition: Condition) -> LeadTest:
     read, check = _reader(condition.field), predicate(condition)
-    return lambda lead: check(read(lead))
+    if condition.field == "score" and condition.op in (Op.GE, Op.GT):
+        # A qualification threshold: a raised one asks more of the score.
+        return lambda lead, shift: check(lead.score - shift)
+    return lambda lead, _shift: check(read(lead))
+
+
+def _noted(placement: Placement, notes: list[str]) -> Placement:
+    if not notes:
+        return placement
+    return Placement(
+        placement.pool, placement.rule, f"{placement.reason} ({'; '.join(notes)})"
+    )
 
 
 def _reader(field: str) -> Callable[[Lead], Any]:

@@ -1,4 +1,5 @@
-"""Hygiene pauses a low-priority source and resumes it; the router obeys."""
+"""Hygiene's intake commands on a real router worker: source pauses and
+resumes, pool audits and moved score thresholds."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def deployment(
         yield deployment
 
 
-def command(action: Action, source: str) -> bytes:
+def command(action: Action, source: str | None = None, **fields: Any) -> bytes:
     return (
         HygieneCommand(
             command_id=unique_name("cmd"),
@@ -38,8 +39,9 @@ def command(action: Action, source: str) -> bytes:
             policy="overflow",
             issued_at=datetime.now(UTC),
             config_version="test",
-            pool="cold",
+            pool=fields.pop("pool", "cold"),
             source=source,
+            **fields,
         )
         .model_dump_json()
         .encode()
@@ -75,3 +77,60 @@ async def test_a_source_paused_by_hygiene_is_held_until_hygiene_resumes_it(
     cold = values(await read_all(kafka_bootstrap, deployment.topic("pool.cold"), 2))
     assert sorted(c["lead"]["external_id"] for c in cold) == ["a-1", "b-1"]
     assert await paused_by_hygiene(deployment) == []
+
+
+async def health(deployment: Deployment) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=deployment.workers[0].url) as http:
+        answer: dict[str, Any] = (await http.get("/health")).json()
+        return answer
+
+
+async def test_an_audited_pool_takes_no_new_leads_and_a_raised_bar_asks_more(
+    deployment: Deployment, producer: AIOKafkaProducer, kafka_bootstrap: str
+) -> None:
+    actions = deployment.topic("hygiene.actions")
+    await producer.send_and_wait(actions, command(Action.AUDIT, pool="warm"))
+    raise_hot = command(Action.ADJUST_INTAKE, pool="hot", threshold_delta=10)
+    await producer.send_and_wait(actions, raise_hot)
+    await producer.send_and_wait(actions, raise_hot)  # a replay moves nothing
+
+    async def applied() -> bool:
+        now = await health(deployment)
+        return now["audited_pools"] == ["warm"] and now["score_shift"] == {"hot": 10}
+
+    await wait_until(applied, message="audit and threshold never applied")
+
+    marker = unique_name("ctl")
+    leads = {
+        "mql": {"source": "web", "status": "MQL", "score": 60},
+        "demo-85": {"source": "demo_request", "score": 85},
+        "demo-95": {"source": "demo_request", "score": 95},
+    }
+    for name, fields in leads.items():
+        payload = fields | {
+            "external_id": f"{marker}-{name}",
+            "email": f"{name}@{marker}.example",
+            "company": "Acme",
+        }
+        await producer.send_and_wait(
+            deployment.topic("leads.intake"), json.dumps(payload).encode()
+        )
+
+    def ours(records: list[Any]) -> dict[str, dict[str, Any]]:
+        return {
+            v["lead"]["external_id"].removeprefix(f"{marker}-"): v
+            for v in values(records)
+            if v["lead"]["external_id"].startswith(marker)
+        }
+
+    cold_topic = deployment.topic("pool.cold")
+    cold = ours(
+        await read_all(kafka_bootstrap, cold_topic, 2, count=lambda r: len(ours(r)))
+    )
+    hot_topic = deployment.topic("pool.hot")
+    hot = ours(
+        await read_all(kafka_bootstrap, hot_topic, 1, count=lambda r: len(ours(r)))
+    )
+    assert set(cold) == {"mql", "demo-85"} and set(hot) == {"demo-95"}
+    assert "'warm' in audit" in cold["mql"]["reason"]
+    assert "score threshold +10 by hygiene" in hot["demo-95"]["reason"]

@@ -1,0 +1,20 @@
+"""What hygiene changed about intake, as one snapshot for a batch.
+
+Sources can be paused (their leads held), pools audited (no new leads
+enter them: their rules are skipped) and a pool's score threshold moved
+(the lower score bounds of its rules shift by that many points).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class IntakeControls:
+    paused_sources: frozenset[str] = frozenset()
+    audited_pools: frozenset[str] = frozenset()
+    score_shift: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+NO_CONTROLS = IntakeControls()
