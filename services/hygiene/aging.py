@@ -35,6 +35,7 @@ class _Tracked:
     pool: str
     score: int
     pooled_at: datetime
+    reached_hours: float | None = None  # the latest band reached this stay
 
 
 class AgingBook:
@@ -52,6 +53,21 @@ class AgingBook:
         if self.policy.bands_for(pool):
             self._schedule(lead_id, pool, pooled_at, 0)
 
+    def follow(self, policy: Aging) -> None:
+        """A new configuration: each waiting lead goes on to the first band of
+        its pool's new list that is older than the last band it reached."""
+        if policy is self.policy:
+            return
+        self.policy = policy
+        self._heap = []
+        for lead_id, lead in self._leads.items():
+            reached = -1.0 if lead.reached_hours is None else lead.reached_hours
+            bands = policy.bands_for(lead.pool)
+            upcoming = (i for i, b in enumerate(bands) if b.from_hours > reached)
+            band = next(upcoming, None)
+            if band is not None:
+                self._schedule(lead_id, lead.pool, lead.pooled_at, band)
+
     def forget(self, lead_id: str) -> None:
         """The lead left the pool; stale heap entries are skipped lazily."""
         self._leads.pop(lead_id, None)
@@ -64,6 +80,7 @@ class AgingBook:
             if lead is None or not self._current(lead, entry):
                 continue  # claimed, removed or re-pooled since it was scheduled
             bands = self.policy.bands_for(lead.pool)
+            lead.reached_hours = bands[entry.band].from_hours
             reached.append(
                 BandReached(
                     entry.lead_id,

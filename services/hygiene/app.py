@@ -151,7 +151,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             return
         now, current = clock.now(), live.current
         for book in list(owned.by_partition.values()):
-            for reached in book.aging.due(now):
+            for reached in book.aging_due(now):
                 lead = book.leads[reached.lead_id]
                 for command in aging_commands(reached, lead, current, now):
                     await send(command)

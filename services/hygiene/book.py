@@ -27,7 +27,7 @@ from schemas.events import (
     Removal,
 )
 from schemas.lead import Lead
-from services.hygiene.aging import AgingBook
+from services.hygiene.aging import AgingBook, BandReached
 from services.hygiene.business_time import BusinessCalendar
 from services.hygiene.sla import ClaimTimer, SlaTimers
 
@@ -175,6 +175,11 @@ class LeadBook:
         if record is not None:
             record.merges = len(ids)
             record.last_activity = max(record.last_activity, merged.merged_at)
+
+    def aging_due(self, now: datetime) -> list[BandReached]:
+        """Leads that reached a band by now, on the current version's bands."""
+        self.aging.follow(self._config().hygiene.aging)
+        return self.aging.due(now)
 
     def open_misses(self, now: datetime) -> list[Miss]:
         """Misses so far: ended late, plus claims still open past the deadline."""

@@ -51,7 +51,7 @@ def sweep(
     now = clock.now()
     return [
         command
-        for reached in book.aging.due(now)
+        for reached in book.aging_due(now)
         for command in aging_commands(reached, book.leads[reached.lead_id], config, now)
     ]
 
@@ -152,6 +152,21 @@ def test_two_pools_with_different_bands_act_differently_at_the_same_age() -> Non
         ("c1", Action.ALERT),
         ("w1", Action.ESCALATE),
     }
+
+
+def test_a_new_config_version_ages_waiting_leads_on_its_bands() -> None:
+    live = [CONFIG]
+    book = LeadBook(lambda: live[0])
+    book.fold(stocked("l1", START, pool="cold", score=40))
+    clock = VirtualClock(START + timedelta(hours=25))
+    assert [c.action for c in sweep(book, clock)] == [Action.ESCALATE]
+
+    live[0] = COLD_OWN_BANDS
+    # The cold bands of 12 h and 24 h are behind the lead: not sent again.
+    assert sweep(book, clock, COLD_OWN_BANDS) == []
+    clock.set(START + timedelta(hours=72))
+    removals = [c.destination for c in sweep(book, clock, COLD_OWN_BANDS)]
+    assert removals == [Removal.RECYCLE]
 
 
 def test_a_removal_carries_its_policy_figures_and_reason() -> None:
