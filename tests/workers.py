@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,3 +157,12 @@ class Deployment:
     def stop(self) -> None:
         for worker in self.workers:
             worker.stop()
+
+
+def serving(deployment: Deployment, *services: str) -> Iterator[Deployment]:
+    """For module fixtures: `services` started together, stopped after use."""
+    try:
+        deployment.start_all(*services)
+        yield deployment
+    finally:
+        deployment.stop()

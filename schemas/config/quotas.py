@@ -54,6 +54,11 @@ class RoundRobin(Settings):
     max_candidates: int = Field(
         default=50, ge=1, description="Reps tried before an assignment gives up"
     )
+    overflow_backlog_per_s: int = Field(
+        default=20,
+        ge=1,
+        description="Waiting leads a pool in round-robin overflow assigns a second",
+    )
 
 
 class Quotas(Settings):

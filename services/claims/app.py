@@ -18,6 +18,7 @@ from services.claims.inventory import Inventory
 from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
 from services.claims.outbox import OutboxRelay
+from services.claims.overflow import OVERFLOW, OVERFLOW_MODE, BacklogDrain
 from services.claims.owners import assign_to_owner
 from services.claims.rebuild import Rebuild
 from services.claims.roundrobin import RoundRobin
@@ -36,6 +37,7 @@ DEFAULT_PORT = 8082
 TIER_CHECK_S = 3600.0  # tiers change weekly or monthly; an hour's lag is fine
 FAST_LANE_SWEEP_S = 1.0  # an expired offer waits at most this long for its rep
 VIEW_CHECK_S = 5.0  # a view lost under a running worker is noticed this fast
+OVERFLOW_DRAIN_S = 1.0  # an overflowing pool's backlog is assigned in this step
 
 
 def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any:
@@ -52,6 +54,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     round_robin = RoundRobin(redis, keys, claims)
     offers = FastLaneOffers(redis, keys, round_robin)
     applier = CommandApplier(redis, keys, inventory, lifecycle, round_robin, clock)
+    backlog = BacklogDrain(redis, keys, inventory, lifecycle, round_robin)
     transfers = Transfers(redis, keys, scripts)
     rebuild = Rebuild(redis, keys, inventory, settings.kafka_bootstrap_servers)
     standings = Standings(redis, keys)
@@ -90,14 +93,14 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
                 extra={"lead_id": pooled.lead.lead_id, "until": expires.isoformat()},
             )
             return
-        if await lifecycle.pool_mode(pooled.pool) != "auto_assign":
+        if await lifecycle.pool_mode(pooled.pool) != OVERFLOW_MODE:
             return
         outcome = await round_robin.assign(
-            live.current, pooled.pool, clock.now(), "overflow", pooled.lead.lead_id
+            live.current, pooled.pool, clock.now(), OVERFLOW, pooled.lead.lead_id
         )
         log.info(
             "lead auto-assigned",
-            extra={"lead_id": pooled.lead.lead_id, "reason": "overflow", "to": outcome},
+            extra={"lead_id": pooled.lead.lead_id, "reason": OVERFLOW, "to": outcome},
         )
 
     commands = app.topic(
@@ -166,6 +169,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     async def expire_fast_lane_offers() -> None:
         await rebuild.finished.wait()
         await offers.assign_expired(live.current, clock.now())
+
+    @app.timer(interval=OVERFLOW_DRAIN_S)
+    async def drain_overflow_backlog() -> None:
+        await rebuild.finished.wait()
+        await backlog.drain(live.current, clock.now(), OVERFLOW_DRAIN_S)
 
     @app.timer(interval=TIER_CHECK_S)
     async def recalculate_tiers() -> None:

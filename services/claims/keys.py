@@ -3,7 +3,10 @@
 <prefix>:lead:<id>               hash: state, pool, priority, rep, ...
 <prefix>:lead:<id>:history       hash: event id -> the lead's published event
 <prefix>:pool:<pool>:available   sorted set: claimable leads by priority
-<prefix>:pool:<pool>:mode        hash: mode (claim, auto_assign, expand_access)
+<prefix>:pool:<pool>:mode        hash: mode (claim, auto_assign, expand_access),
+                                 territory_until_ms (cross-territory claiming)
+<prefix>:pool:<pool>:drain:<n>   string: taken by the worker draining an
+                                 overflowing pool's backlog in tick n
 <prefix>:rep:<id>:open           set: leads the rep holds open
 <prefix>:rep:<id>:claims         sorted set: the rep's counted claims by time
 <prefix>:rep:<id>:claims:<pool>  sorted set: the same, one pool
@@ -42,6 +45,9 @@ class Keys:
 
     def pool_mode(self, pool: str) -> str:
         return f"{self.prefix}:pool:{pool}:mode"
+
+    def drain_lock(self, pool: str, tick: int) -> str:
+        return f"{self.prefix}:pool:{pool}:drain:{tick}"
 
     def rep_open(self, rep_id: str) -> str:
         return f"{self.prefix}:rep:{rep_id}:open"
