@@ -30,7 +30,7 @@ from services.claims.models import (
     WhyNot,
 )
 from services.claims.openapi import Route, document
-from services.claims.permissions import may
+from services.claims.permissions import crosses_into, may
 from services.claims.refusals import refusal_problem, rejection_problem
 from services.claims.roundrobin import RoundRobin
 from services.claims.tiers import Standings
@@ -223,7 +223,7 @@ class ClaimsApi:
 
     async def claim_next(self, request: web.Request) -> web.Response:
         user = self._user(request)
-        pool = self._pool(request, user, Permission.CLAIM)
+        pool = self._claimable_pool(request, user)
         # Most claims carry no body: skip parsing one.
         body = await read_body(request, ClaimNext) if request.body_exists else ONE
         taken, refused = await self.claims.claim_batch(
@@ -420,6 +420,15 @@ class ClaimsApi:
         pool = config.pool(stored["pool"])
         _require(config, user, pool, wanted)
         return pool
+
+    def _claimable_pool(self, request: web.Request, user: User) -> Pool:
+        """The pool to claim from. A rep of another territory passes on to
+        the claim step, which knows whether the pool's territory is open."""
+        config = self.live.current
+        name = request.match_info["pool"]
+        if name in config.pool_names and crosses_into(config, user, config.pool(name)):
+            return config.pool(name)
+        return self._pool(request, user, Permission.CLAIM)
 
     def _pool(self, request: web.Request, user: User, wanted: Permission) -> Pool:
         config = self.live.current

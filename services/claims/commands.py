@@ -109,11 +109,12 @@ class CommandApplier:
                     command.pool or "", command.mode or ""
                 )
                 return True
+            case Action.OPEN_TERRITORY:
+                return await self._open_territory(command)
             case _:
                 # FLAG, ALERT and REMIND change no state: managers and reps
-                # read them from this log. Source pauses and intake
-                # thresholds are the router's; audits and territories are
-                # pool settings that configuration carries.
+                # read them from this log. Source pauses, intake thresholds
+                # and audits are the router's.
                 return False
         return isinstance(result, Done)
 
@@ -200,6 +201,19 @@ class CommandApplier:
         )
         return True
 
+    async def _open_territory(self, command: HygieneCommand) -> bool:
+        # Only the end is stored: the claim step compares it with its own
+        # now, so the opening closes by itself, with no command to undo it.
+        if not await self._first_time(command):
+            return False
+        pool, until = command.pool or "", command.until or command.issued_at
+        ends = await self.lifecycle.open_territory(pool, until)
+        log.info(
+            "territory opened to reps of other territories",
+            extra={"pool": pool, "until": ends.isoformat(), "policy": command.policy},
+        )
+        return True
+
     async def _fast_lane(self, command: HygieneCommand) -> bool:
         rep_id = command.rep_id or ""
         if command.action is Action.FAST_LANE_OUT:
@@ -236,6 +250,7 @@ def missing_fields(command: HygieneCommand) -> str | None:
         Action.PENALISE: ["rep_id"],
         Action.FAST_LANE_OUT: ["rep_id"],
         Action.FAST_LANE_RESTORE: ["rep_id"],
+        Action.OPEN_TERRITORY: ["pool", "until"],
     }.get(command.action, [])
     for field in needs:
         if getattr(command, field) is None:

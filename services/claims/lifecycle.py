@@ -17,7 +17,7 @@ from schemas.events import Outcome, Removal, ReturnReason
 from schemas.lead import Lead
 from services.claims.keys import Keys
 from services.claims.scripts import Scripts
-from services.common.clock import to_ms
+from services.common.clock import from_ms, to_ms
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,20 @@ class Lifecycle:
     async def pool_mode(self, pool: str) -> str:
         mode = await self.redis.hget(self.keys.pool_mode(pool), "mode")
         return str(mode or "claim")
+
+    async def open_territory(self, pool: str, until: datetime) -> datetime:
+        """Let reps of other territories claim here until `until` (a later
+        opening already in force stands); returns when it ends."""
+        ends = max(to_ms(until), await self._territory_until_ms(pool))
+        await self.redis.hset(self.keys.pool_mode(pool), "territory_until_ms", ends)
+        return from_ms(ends)
+
+    async def territory_open(self, pool: str, moment: datetime) -> bool:
+        return await self._territory_until_ms(pool) > to_ms(moment)
+
+    async def _territory_until_ms(self, pool: str) -> int:
+        until = await self.redis.hget(self.keys.pool_mode(pool), "territory_until_ms")
+        return int(until or 0)
 
     async def open_leads(self, rep_id: str) -> list[str]:
         members = await self.redis.smembers(self.keys.rep_open(rep_id))

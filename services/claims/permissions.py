@@ -49,6 +49,11 @@ def claim_refusal(config: LeadpoolConfig, user: User, pool: Pool) -> str | None:
         return "user_inactive"
     if Permission.CLAIM not in permissions(config, user, pool):
         return "permission:claim"
+    return fit_refusal(config, user, pool)
+
+
+def fit_refusal(config: LeadpoolConfig, user: User, pool: Pool) -> str | None:
+    """The tier and function rules alone: what a widened pool still asks."""
     tiers = {access.tier: access for access in config.access.tiers}
     tier = tiers.get(user.tier)
     if tier is None or pool.quality not in tier.qualities:
@@ -56,3 +61,23 @@ def claim_refusal(config: LeadpoolConfig, user: User, pool: Pool) -> str | None:
     if pool.functions and user.function not in pool.functions:
         return "function"
     return None
+
+
+def territories(config: LeadpoolConfig, user: User) -> set[str]:
+    """Territories of the geographic pools the user's grants let them claim."""
+    return {
+        pool.territory
+        for pool in config.pools
+        if pool.territory and Permission.CLAIM in permissions(config, user, pool)
+    }
+
+
+def crosses_into(config: LeadpoolConfig, user: User, pool: Pool) -> bool:
+    """Whether the user is a rep of another territory than the pool's: one
+    whom opening the pool's territory (volume rebalancing) lets claim there.
+    """
+    if not pool.territory or not user.active:
+        return False
+    if Permission.CLAIM in permissions(config, user, pool):
+        return False
+    return bool(territories(config, user) - {pool.territory})

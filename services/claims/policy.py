@@ -13,8 +13,8 @@ from typing import Any
 from schemas.config import LeadpoolConfig
 from schemas.config.access import User
 from schemas.config.pools import Pool
-from services.claims.permissions import claim_refusal
-from services.claims.windows import Closed, access_window, local
+from services.claims.permissions import claim_refusal, crosses_into, fit_refusal
+from services.claims.windows import Closed, Open, access_window, local
 from services.common.clock import to_ms
 
 _DAY_MS = 86_400_000
@@ -148,6 +148,7 @@ def _pool_gates(
     """Per pool: open (with its quality), widenable, or closed and why."""
     pools: dict[str, str] = {}
     widen: dict[str, str] = {}
+    cross: dict[str, str] = {}
     release: dict[str, int] = {}
     denied: dict[str, dict[str, Any]] = {}
     for pool in config.pools:
@@ -159,6 +160,11 @@ def _pool_gates(
             denied[pool.name] = {"rule": rule}
             if rule == "tier" and _open_now(config, user, pool, moment):
                 widen[pool.name] = pool.quality.value
+            crossing = _crossing(config, user, pool, moment, rule)
+            if crossing is not None:
+                cross[pool.name] = pool.quality.value
+                if crossing.release_at is not None:
+                    release[pool.name] = to_ms(crossing.release_at)
             continue
         window = None if auto else access_window(config, user, pool, moment)
         if isinstance(window, Closed):
@@ -168,7 +174,28 @@ def _pool_gates(
         pools[pool.name] = pool.quality.value
         if window is not None and window.release_at is not None:
             release[pool.name] = to_ms(window.release_at)
-    return {"pools": pools, "widen": widen, "release": release, "denied": denied}
+    return {
+        "pools": pools,
+        "widen": widen,
+        "cross": cross,
+        "release": release,
+        "denied": denied,
+    }
+
+
+def _crossing(
+    config: LeadpoolConfig, user: User, pool: Pool, moment: datetime, rule: str
+) -> Open | None:
+    """The window a rep of another territory meets while the pool's territory
+    is open; None when opening it would not let them in."""
+    # Opening a territory lifts the territory grant only: tier, function and
+    # the rep's access windows still hold.
+    if rule != "permission:claim" or not crosses_into(config, user, pool):
+        return None
+    if fit_refusal(config, user, pool) is not None:
+        return None
+    window = access_window(config, user, pool, moment)
+    return None if isinstance(window, Closed) else window
 
 
 def _open_now(config: LeadpoolConfig, user: User, pool: Pool, moment: datetime) -> bool:

@@ -12,6 +12,9 @@
 --   denied        {pool = {rule, reset_ms}} why other pools are closed
 --   widen         {pool = quality} pools closed by tier alone: open while
 --                 the pool's mode is 'expand_access' (overflow option 2)
+--   cross         {pool = quality} territory pools closed to this rep of
+--                 another territory by the grant alone: open until the
+--                 pool's territory_until_ms (volume rebalancing)
 --   release       {pool = ms} release pools: only leads stocked before it
 --   blind         {pool = true} blind-pull pools: no choosing a lead
 --   auto          true when this is an auto-assignment
@@ -133,7 +136,9 @@ local daily_limit = policy.daily_limit
 if tonumber(rep_state[6] or 0) > now then
   daily_limit = math.max(0, daily_limit - tonumber(rep_state[5] or 0))
 end
-local mode = redis.call('HGET', prefix .. ':pool:' .. pool .. ':mode', 'mode')
+local pool_mode = redis.call('HMGET', prefix .. ':pool:' .. pool .. ':mode',
+                            'mode', 'territory_until_ms')
+local mode = pool_mode[1]
 if mode == 'auto_assign' and not policy.auto then
   refusal = check(false, 'pool_mode:auto_assign', 0, 0)
   if refusal then return refusal end
@@ -141,6 +146,9 @@ end
 local quality = policy.pools[pool]
 if not quality and mode == 'expand_access' then
   quality = policy.widen[pool]
+end
+if not quality and tonumber(pool_mode[2] or 0) > now then
+  quality = policy.cross[pool]
 end
 if quality then
   -- Recorded for "why not me": permission, tier, function and window passed.
