@@ -9,6 +9,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from services.claims.claiming import Claims
+from services.claims.commands import CommandApplier
 from services.claims.inventory import Inventory
 from services.claims.keys import Keys
 from services.claims.lifecycle import Lifecycle
@@ -29,6 +30,17 @@ class Parts:
     lifecycle: Lifecycle
     transfers: Transfers
     round_robin: RoundRobin
+
+    def applier(self) -> CommandApplier:
+        """Hygiene's commands applied by these parts, on the virtual clock."""
+        return CommandApplier(
+            self.redis,
+            self.keys,
+            self.inventory,
+            self.lifecycle,
+            self.round_robin,
+            self.clock,
+        )
 
     async def outbox_types(self) -> list[str]:
         entries = await self.redis.xrange(self.keys.outbox)

@@ -47,14 +47,7 @@ def open_east(**fields: Any) -> HygieneCommand:
 
 @pytest.fixture
 def applier(parts: Parts) -> CommandApplier:
-    return CommandApplier(
-        parts.redis,
-        parts.keys,
-        parts.inventory,
-        parts.lifecycle,
-        parts.round_robin,
-        parts.clock,
-    )
+    return parts.applier()
 
 
 async def claim_east(parts: Parts, lead_id: str) -> Claimed | Refused:
@@ -77,26 +70,17 @@ async def test_a_rep_of_another_territory_claims_only_while_it_is_open(
     assert isinstance(after, Refused) and after.rule == "permission:claim"
 
 
-async def test_the_best_lead_of_an_open_pool_goes_to_a_rep_of_another_territory(
-    parts: Parts, applier: CommandApplier
-) -> None:
-    await parts.inventory.stock(pooled("l1", pool="warm", score=60))
-    await applier.apply(CFG, open_east())
-
-    taken = await parts.claims.claim(CFG, WEST_REP, MONDAY_10, pool="warm")
-
-    assert isinstance(taken, Claimed) and taken.lead_id == "l1"
-
-
 async def test_only_reps_of_a_territory_cross_into_an_open_one(
     parts: Parts, applier: CommandApplier
 ) -> None:
     await parts.inventory.stock(pooled("l1", pool="warm", score=60))
     await applier.apply(CFG, open_east())
 
-    refused = await parts.claims.claim(CFG, NO_TERRITORY, MONDAY_10, lead_id="l1")
+    refused = await parts.claims.claim(CFG, NO_TERRITORY, MONDAY_10, pool="warm")
+    taken = await parts.claims.claim(CFG, WEST_REP, MONDAY_10, pool="warm")
 
     assert isinstance(refused, Refused) and refused.rule == "permission:claim"
+    assert isinstance(taken, Claimed) and taken.lead_id == "l1"
 
 
 async def test_a_replay_or_a_shorter_opening_does_not_move_the_end(
