@@ -11,6 +11,10 @@ from pydantic import Field
 from schemas.base import AwareDatetime, Contract
 from schemas.events import Removal
 
+# The policy prefix of ops' decisions on the review queue (review.archive,
+# review.fix_and_return...): only these take a lead out of review.
+REVIEW_POLICY = "review."
+
 
 class Action(StrEnum):
     ESCALATE = "escalate"  # raise priority within the pool

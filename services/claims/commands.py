@@ -12,13 +12,13 @@ from typing import Any, cast
 import redis.asyncio as aioredis
 from pydantic import ValidationError
 
-from schemas.commands import Action, HygieneCommand
+from schemas.commands import REVIEW_POLICY, Action, HygieneCommand
 from schemas.config import LeadpoolConfig
 from schemas.events import Removal, ReturnReason
 from services.claims.claiming import Claimed
 from services.claims.inventory import Inventory
 from services.claims.keys import Keys
-from services.claims.lifecycle import Done, Lifecycle
+from services.claims.lifecycle import Done, Lifecycle, Rejected
 from services.claims.roundrobin import RoundRobin
 from services.common.clock import Clock, to_ms
 
@@ -76,15 +76,7 @@ class CommandApplier:
                     command_id=command.command_id,
                 )
             case Action.REMOVE:
-                result = await self.lifecycle.remove(
-                    config,
-                    lead_id,
-                    now,
-                    destination=command.destination or Removal.REVIEW,
-                    policy=command.policy,
-                    reason=command.message or command.policy,
-                    command_id=command.command_id,
-                )
+                return await self._remove(config, command)
             case Action.MOVE:
                 result = await self.lifecycle.move(
                     config,
@@ -148,6 +140,31 @@ class CommandApplier:
                 extra={"lead_id": command.lead_id, "rule": outcome.rule},
             )
         return isinstance(outcome, Claimed)
+
+    async def _remove(self, config: LeadpoolConfig, command: HygieneCommand) -> bool:
+        result = await self.lifecycle.remove(
+            config,
+            command.lead_id or "",
+            self.clock.now(),
+            destination=command.destination or Removal.REVIEW,
+            policy=command.policy,
+            reason=command.message or command.policy,
+            command_id=command.command_id,
+            decides_review=command.policy.startswith(REVIEW_POLICY),
+        )
+        if isinstance(result, Rejected) and result.rule == "in_review":
+            # Expected when a removal decided before the stale review is read
+            # after it: the lead stays in the queue for ops to decide.
+            log.info(
+                "removal ignored: the lead waits in review for ops' decision",
+                extra={
+                    "command_id": command.command_id,
+                    "lead_id": command.lead_id,
+                    "policy": command.policy,
+                    "destination": command.destination,
+                },
+            )
+        return isinstance(result, Done)
 
     async def _reinstate(self, config: LeadpoolConfig, command: HygieneCommand) -> bool:
         fixes = {

@@ -97,8 +97,12 @@ class Lifecycle:
         policy: str,
         reason: str,
         command_id: str = "",
+        decides_review: bool = False,
     ) -> Result:
-        args = [lead_id, destination.value, policy, reason]
+        """Take an available lead out of its pool. A lead waiting in review
+        leaves it only by ops' decision (`decides_review`); any other removal
+        is refused as `in_review`."""
+        args = [lead_id, destination.value, policy, reason, int(decides_review)]
         return await self._call(
             self.scripts.remove, config, lead_id, moment, command_id, args
         )

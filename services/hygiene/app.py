@@ -31,6 +31,7 @@ from services.hygiene.penalties import penalty_commands
 from services.hygiene.pool_figures import pool_figures
 from services.hygiene.rebalance import rebalance_commands
 from services.hygiene.sizing import season_commands, sizing_commands
+from services.hygiene.stale import duplicates
 
 log = logging.getLogger(__name__)
 
@@ -215,9 +216,11 @@ def leader_commands(
     all_books = list(books.by_partition.values())
     figures = pool_figures(all_books, config.pool_names)
     misses = [miss for book in all_books for miss in book.open_misses(now)]
+    # Duplicates over every lead, claimed ones too, as the weekly scan sees them.
+    dupes = duplicates(record for book in all_books for record in book.leads.values())
     overflow.restore(ops.overflowing)
     return [
-        *rebalance_commands(figures, config, now),
+        *rebalance_commands(figures, config, now, dupes),
         *overflow.commands(figures, config, now),
         *sizing_commands(figures, config, now),
         *season_commands(figures, config, now),

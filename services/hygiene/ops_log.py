@@ -8,9 +8,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.commands import Action, HygieneCommand
+from schemas.commands import REVIEW_POLICY, Action, HygieneCommand
 
-REVIEW_POLICY = "review."
 OVERFLOW_POLICY = "overflow"  # the policy name overflow commands carry
 # Overflow commands that put a pool into (True) or out of (False) overflow.
 _OVERFLOW_STEP = {

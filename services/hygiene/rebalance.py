@@ -5,6 +5,7 @@ figures that crossed the threshold.
 """
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from schemas.commands import Action, HygieneCommand
@@ -13,14 +14,20 @@ from schemas.config.pools import Quality
 from schemas.events import Removal
 from services.hygiene.pool_commands import day_key, pool_command
 from services.hygiene.pool_figures import PoolFigures
+from services.hygiene.stale import review_command, stale_reasons
 
 
 def rebalance_commands(
-    figures: dict[str, PoolFigures], config: LeadpoolConfig, now: datetime
+    figures: dict[str, PoolFigures],
+    config: LeadpoolConfig,
+    now: datetime,
+    duplicate_of: Mapping[str, str] | None = None,
 ) -> list[HygieneCommand]:
+    """`duplicate_of`: lead id -> the lead it duplicates, as the stale scan
+    finds them (`stale.duplicates` over every lead)."""
     return [
         *volume_commands(figures, config, now),
-        *age_commands(figures, config, now),
+        *age_commands(figures, config, now, duplicate_of),
         *performance_commands(figures, config, now),
     ]
 
@@ -91,7 +98,10 @@ def _open_territory(
 
 
 def age_commands(
-    figures: dict[str, PoolFigures], config: LeadpoolConfig, now: datetime
+    figures: dict[str, PoolFigures],
+    config: LeadpoolConfig,
+    now: datetime,
+    duplicate_of: Mapping[str, str] | None = None,
 ) -> list[HygieneCommand]:
     rules = config.hygiene.age
     commands: list[HygieneCommand] = []
@@ -119,29 +129,43 @@ def age_commands(
                 for lead in share
             ]
         if _quality(config, pool.pool) is Quality.COLD:
-            commands += _cold_to_nurture(pool, config, now)
+            commands += _cold_to_nurture(pool, config, now, duplicate_of or {})
     return commands
 
 
 def _cold_to_nurture(
-    pool: PoolFigures, config: LeadpoolConfig, now: datetime
+    pool: PoolFigures,
+    config: LeadpoolConfig,
+    now: datetime,
+    duplicate_of: Mapping[str, str],
 ) -> list[HygieneCommand]:
     limit = timedelta(days=config.hygiene.age.cold_to_nurture_days)
-    return [
-        pool_command(
-            f"{lead.lead_id}:{lead.pooled_at:%s}",
-            Action.REMOVE,
-            "rebalance.cold_nurture",
-            pool.pool,
-            {"age_days": round((now - lead.pooled_at) / timedelta(days=1), 2)},
-            config,
-            now,
-            lead_id=lead.lead_id,
-            destination=Removal.NURTURE,
+    policy = "rebalance.cold_nurture"
+    commands: list[HygieneCommand] = []
+    for lead in pool.leads:
+        if now - lead.pooled_at <= limit:
+            continue
+        stale = stale_reasons(lead, config, now, duplicate_of.get(lead.lead_id))
+        # As with aging, the review queue wins: ops judge stale leads
+        # themselves, and the weekly scan's id makes whichever job finds the
+        # lead first the only one that sends it.
+        if stale:
+            commands.append(review_command(lead, stale, config, now, policy))
+            continue
+        commands.append(
+            pool_command(
+                f"{lead.lead_id}:{lead.pooled_at:%s}",
+                Action.REMOVE,
+                policy,
+                pool.pool,
+                {"age_days": round((now - lead.pooled_at) / timedelta(days=1), 2)},
+                config,
+                now,
+                lead_id=lead.lead_id,
+                destination=Removal.NURTURE,
+            )
         )
-        for lead in pool.leads
-        if now - lead.pooled_at > limit
-    ]
+    return commands
 
 
 def performance_commands(

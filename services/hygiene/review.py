@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import Field
 
 from schemas.base import Contract
-from schemas.commands import Action, HygieneCommand
+from schemas.commands import REVIEW_POLICY, Action, HygieneCommand
 from schemas.config import LeadpoolConfig
 from schemas.events import Removal
 from services.hygiene.book import LeadRecord, LeadState
-from services.hygiene.ops_log import REVIEW_POLICY, OpsLog
+from services.hygiene.ops_log import OpsLog
 
 
 class Decision(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,6 +43,16 @@ def command(action: Action, **fields: Any) -> HygieneCommand:
         "lead_id": "l1",
     }
     return HygieneCommand(**(values | fields))
+
+
+def ops_decision(destination: Removal) -> HygieneCommand:
+    """A review decision as hygiene's review API sends it."""
+    return command(
+        Action.REMOVE,
+        command_id="review:l1",
+        policy=f"review.{destination.value}",
+        destination=destination,
+    )
 
 
 async def test_a_removal_applies_once(parts: Parts, applier: CommandApplier) -> None:
@@ -121,13 +132,37 @@ async def test_an_ops_decision_settles_a_lead_waiting_in_review(
     cfg = config([rep("ann")])
     await parts.inventory.stock(pooled("l1", pool="cold", score=40))
     to_review = command(Action.REMOVE, destination=Removal.REVIEW)
-    archive = command(
-        Action.REMOVE, command_id="review:l1", destination=Removal.ARCHIVE
-    )
 
     assert await applier.apply(cfg, to_review)
-    assert await applier.apply(cfg, archive)
+    assert await applier.apply(cfg, ops_decision(Removal.ARCHIVE))
     assert await parts.redis.hget(parts.keys.lead("l1"), "destination") == "archive"
+    assert await parts.outbox_types() == ["stocked", "removed", "removed"]
+
+
+@pytest.mark.parametrize("policy", ["rebalance.cold_nurture", "aging.168h"])
+async def test_a_late_removal_leaves_a_lead_in_review_and_stays_applied(
+    parts: Parts,
+    applier: CommandApplier,
+    policy: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="services.claims.commands")
+    cfg = config([rep("ann")])
+    await parts.inventory.stock(pooled("l1", pool="cold", score=40))
+    await applier.apply(cfg, command(Action.REMOVE, destination=Removal.REVIEW))
+    late = command(
+        Action.REMOVE, command_id="late", policy=policy, destination=Removal.NURTURE
+    )
+
+    assert not await applier.apply(cfg, late)
+    assert await parts.redis.hget(parts.keys.lead("l1"), "destination") == "review"
+    assert await parts.redis.zscore(parts.keys.applied_commands, "late") is not None
+    assert await parts.outbox_types() == ["stocked", "removed"]
+    assert "removal ignored: the lead waits in review" in caplog.text
+
+    # Ops' decision still settles it; the late id stays a no-op afterwards.
+    assert await applier.apply(cfg, ops_decision(Removal.NURTURE))
+    assert not await applier.apply(cfg, late)
     assert await parts.outbox_types() == ["stocked", "removed", "removed"]
 
 

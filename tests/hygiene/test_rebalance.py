@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from schemas.commands import Action
+from schemas.commands import Action, HygieneCommand
 from schemas.config import LeadpoolConfig
+from schemas.events import Removal
 from services.hygiene.book import LeadBook
 from services.hygiene.rebalance import (
     age_commands,
     performance_commands,
     volume_commands,
 )
+from services.hygiene.stale import stale_commands
 from tests.hygiene.events import START, contacted
 from tests.hygiene.pools import day_of_flows, figures, fill
 
 CONFIG = LeadpoolConfig(version="test-1")
+# Stale review waits two weeks here, so a week-old cold lead is not yet stale.
+STALE_AT_14_DAYS = LeadpoolConfig.model_validate(
+    {"version": "test-2", "hygiene": {"stale": {"unclaimed_days": 14}}}
+)
 SOON = START + timedelta(hours=1)
+WEEK_ON = START + timedelta(days=7, seconds=1)  # just past cold_to_nurture_days
 
 
 def test_a_pool_over_300_moves_its_lowest_priority_leads_to_one_under_50() -> None:
@@ -54,13 +61,41 @@ def test_age_is_quiet_at_36_hours_and_cold_leads_under_7_days_stay() -> None:
     assert age_commands(figures(book, CONFIG), CONFIG, now) == []
 
 
-def test_cold_leads_past_7_days_go_to_nurture() -> None:
-    book = LeadBook(lambda: CONFIG)
+def cold_removals(
+    config: LeadpoolConfig, duplicate_of: dict[str, str] | None = None
+) -> tuple[LeadBook, list[HygieneCommand]]:
+    """Three cold leads pooled a week and a second ago, and age's removals."""
+    book = LeadBook(lambda: config)
     fill(book, "cold", 3)
-    now = START + timedelta(days=7, seconds=1)
-    commands = age_commands(figures(book, CONFIG), CONFIG, now)
-    removals = [c for c in commands if c.policy == "rebalance.cold_nurture"]
-    assert [c.action for c in removals] == [Action.REMOVE] * 3
+    commands = age_commands(figures(book, config), config, WEEK_ON, duplicate_of)
+    return book, [c for c in commands if c.action is Action.REMOVE]
+
+
+def test_cold_leads_past_7_days_not_due_for_review_go_to_nurture() -> None:
+    _, removals = cold_removals(STALE_AT_14_DAYS)
+    assert [(c.policy, c.destination) for c in removals] == [
+        ("rebalance.cold_nurture", Removal.NURTURE)
+    ] * 3
+
+
+def test_cold_leads_due_for_review_go_there_once_not_to_nurture() -> None:
+    # By default a lead unclaimed for 7 days is stale: the stale review wins.
+    book, by_rebalance = cold_removals(CONFIG)
+    by_scan = stale_commands(book.leads.values(), CONFIG, WEEK_ON)
+
+    assert {c.destination for c in by_rebalance} == {Removal.REVIEW}
+    assert {c.figures["found_by"] for c in by_rebalance} == {"rebalance.cold_nurture"}
+    assert [c.command_id for c in by_rebalance] == [c.command_id for c in by_scan]
+
+
+def test_a_cold_duplicate_goes_to_review_and_the_others_to_nurture() -> None:
+    _, removals = cold_removals(STALE_AT_14_DAYS, {"cold-1": "cold-0"})
+    assert [(c.lead_id, c.destination) for c in removals] == [
+        ("cold-0", Removal.NURTURE),
+        ("cold-1", Removal.REVIEW),
+        ("cold-2", Removal.NURTURE),
+    ]
+    assert removals[1].message == "duplicate of cold-0"
 
 
 def test_conversion_under_15_percent_pauses_the_pool_for_an_audit() -> None:

@@ -3,7 +3,11 @@
 --
 -- KEYS[1] lead hash
 -- ARGV    prefix, now_ms, config_version, command_id, lead_id,
---         destination, policy, reason
+--         destination, policy, reason, decides_review ('1': ops' decision)
+--
+-- Only ops' decision takes a lead out of review: a rebalance or aging
+-- removal decided before the lead went there, and read late, would
+-- otherwise overrule the queue. It is refused, its id kept as applied.
 
 local prefix, now, version = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 if not first_time(prefix, ARGV[4], now) then
@@ -11,6 +15,9 @@ if not first_time(prefix, ARGV[4], now) then
 end
 local lead = redis.call('HMGET', KEYS[1], 'state', 'pool', 'destination')
 local in_review = lead[1] == 'removed' and lead[3] == 'review'
+if in_review and ARGV[9] ~= '1' then
+  return answer('refused', {rule = 'in_review'})
+end
 if lead[1] ~= 'available' and not in_review then
   return answer('refused', {rule = 'not_available'})
 end
