@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 import faust
+from faust.sensors.monitor import Monitor
 
 from services.common.settings import ServiceSettings
 from services.common.transport import TunedTransport
@@ -21,6 +22,28 @@ class LeadpoolApp(faust.App):
 
     def _new_producer_transport(self) -> Any:
         return self._new_transport()
+
+
+class QuietMonitor(Monitor):
+    """Faust's monitor without its per-message bookkeeping: the services
+    export their own Prometheus figures, and these counters took several
+    percent of a busy router's main thread (py-spy)."""
+
+    def on_message_in(self, tp: Any, offset: int, message: Any) -> None:
+        return None
+
+    def on_stream_event_in(
+        self, tp: Any, offset: int, stream: Any, event: Any
+    ) -> dict[str, Any] | None:
+        return None
+
+    def on_stream_event_out(
+        self, tp: Any, offset: int, stream: Any, event: Any, state: Any = None
+    ) -> None:
+        return None
+
+    def on_message_out(self, tp: Any, offset: int, message: Any) -> None:
+        return None
 
 
 def consumer_health(app: Any) -> dict[str, Any]:
@@ -46,6 +69,7 @@ def create_faust_app(
         "web_enabled": False,
         "producer_acks": -1,
         "producer_linger_ms": settings.producer_linger_ms,
+        "producer_max_batch_size": settings.producer_max_batch_bytes,
         "broker_session_timeout": settings.kafka_session_timeout_s,
         "broker_heartbeat_interval": settings.kafka_session_timeout_s / 5,
         "topic_partitions": partitions,
@@ -53,6 +77,7 @@ def create_faust_app(
         "consumer_auto_offset_reset": "earliest",
         "datadir": str(settings.data_dir / service),
         "autodiscover": False,
+        "monitor": QuietMonitor(),
     }
     options.update(overrides)
 

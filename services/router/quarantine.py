@@ -1,6 +1,8 @@
 """Valid but questionable leads: the reasons ops should look before release."""
 
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.config.routing import Quarantine
@@ -8,13 +10,14 @@ from schemas.lead import AccountTier, Lead
 from services.router.memo import per_section
 
 _NAME_FIELDS = ("first_name", "last_name")
+_LEAD_FIELDS = frozenset(Lead.model_fields)
 
 
 @dataclass(frozen=True)
 class _Checks:
     """The quarantine section folded and compiled, once per config."""
 
-    expected_fields: list[str]
+    expected_fields: list[tuple[str, Callable[[Lead], object]]]
     free_mail: frozenset[str]
     junk: frozenset[str]
     pattern: re.Pattern[str]
@@ -26,8 +29,8 @@ def quarantine_reasons(lead: Lead, section: Quarantine) -> list[str]:
     checks = _checks(section)
     reasons = [
         f"missing optional field {field!r}"
-        for field in checks.expected_fields
-        if _value(lead, field) in (None, "")
+        for field, read in checks.expected_fields
+        if read(lead) in (None, "")
     ]
 
     domain = lead.email.rpartition("@")[2]
@@ -44,7 +47,7 @@ def quarantine_reasons(lead: Lead, section: Quarantine) -> list[str]:
 @per_section
 def _checks(section: Quarantine) -> _Checks:
     return _Checks(
-        expected_fields=list(section.expected_fields),
+        expected_fields=[(f, _reader(f)) for f in section.expected_fields],
         free_mail=frozenset(d.casefold() for d in section.free_mail_domains),
         junk=frozenset(name.casefold() for name in section.junk_names),
         pattern=re.compile(section.junk_name_pattern, re.IGNORECASE),
@@ -62,7 +65,7 @@ def _enterprise_form(lead: Lead, checks: _Checks) -> bool:
     )
 
 
-def _value(lead: Lead, field: str) -> object:
-    if field in Lead.model_fields:
-        return getattr(lead, field)
-    return lead.attributes.get(field)
+def _reader(field: str) -> Callable[[Lead], object]:
+    if field in _LEAD_FIELDS:
+        return operator.attrgetter(field)
+    return lambda lead: lead.attributes.get(field)

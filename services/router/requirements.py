@@ -11,6 +11,8 @@ from services.router.memo import per_section
 
 def check_required(intake: IntakeLead, routing: Routing) -> None:
     """Refuse the lead, naming every missing field, if its source needs more."""
+    if intake.source.strip() not in _required(routing):
+        return
     problems = missing_required(
         intake.source, lambda field: getattr(intake, field, None), routing
     )

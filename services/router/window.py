@@ -7,8 +7,9 @@ repartition topic; Redis persists it (AOF) across worker restarts.
 
 Keys, readable in redis-cli (prefix `lp:<namespace>:router`):
     <prefix>:id:<kind>:<digest>   lead id owning that identity (TTL: window)
-    <prefix>:lead:<lead_id>       hash: placement (PooledLead JSON), merges
-    <prefix>:msg:<position>       hash: first outcome of an intake position
+    <prefix>:lead:<lead_id>       hash: placement (PooledLead JSON), merges,
+                                  first (the position that created the lead)
+    <prefix>:msg:<position>       hash: a merge's outcome, by intake position
 """
 
 from dataclasses import dataclass

@@ -8,10 +8,11 @@
 --
 -- Returns one reply per lead: {'replay', kind, lead_id, placement, event}
 -- when its intake position was handled before (a redelivery repeats its
--- first outcome), {'existing', identity_index, lead_id, placement} when an
+-- first outcome: a merge is known by its position hash, a new lead by the
+-- `first` position it stores), {'existing', identity_index, lead_id, placement} when an
 -- identity belongs to a lead in the window, else {'new'} after recording.
 
-local window_ms, replay_ms, lead_prefix = ARGV[1], ARGV[2], ARGV[3]
+local window_ms, lead_prefix = ARGV[1], ARGV[3]
 
 local function admit(msg_key, lead_key, first_id, last_id, lead_id, placement)
   local seen = redis.call('HMGET', msg_key, 'kind', 'lead', 'event')
@@ -23,9 +24,13 @@ local function admit(msg_key, lead_key, first_id, last_id, lead_id, placement)
   for i = first_id, last_id do
     local owner = redis.call('GET', KEYS[i])
     if owner then
-      local stored = redis.call('HGET', lead_prefix .. owner, 'placement')
-      if stored then
-        return {'existing', tostring(i - first_id + 1), owner, stored}
+      local stored = redis.call('HMGET', lead_prefix .. owner, 'placement', 'first')
+      if stored[1] then
+        if stored[2] == msg_key then
+          -- The message that created this lead, delivered again.
+          return {'replay', 'pooled', owner, stored[1]}
+        end
+        return {'existing', tostring(i - first_id + 1), owner, stored[1]}
       end
     end
   end
@@ -33,10 +38,10 @@ local function admit(msg_key, lead_key, first_id, last_id, lead_id, placement)
   for i = first_id, last_id do
     redis.call('SET', KEYS[i], lead_id, 'PX', window_ms)
   end
-  redis.call('HSET', lead_key, 'placement', placement, 'merges', 0)
+  -- The creating message is remembered in the lead itself (a key less per
+  -- lead); merges keep their own position hash, with the event to repeat.
+  redis.call('HSET', lead_key, 'placement', placement, 'merges', 0, 'first', msg_key)
   redis.call('PEXPIRE', lead_key, window_ms)
-  redis.call('HSET', msg_key, 'kind', 'pooled', 'lead', lead_id)
-  redis.call('PEXPIRE', msg_key, replay_ms)
   return {'new'}
 end
 
