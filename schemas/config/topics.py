@@ -17,6 +17,12 @@ class Topics(Settings):
     clock: str = Field(
         default="leadpool.clock", description="Virtual-time ticks (event clock)"
     )
+    clock_retention_hours: float = Field(
+        default=72,
+        gt=0,
+        description="Ticks are kept this long: a worker restarting needs only the "
+        "latest, and the hygiene leader ticks every minute",
+    )
     pool_prefix: str = "pool."
     partitions: int = Field(default=4, ge=1)
     replication_factor: int = Field(default=1, ge=1)

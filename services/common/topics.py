@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from schemas.config import LeadpoolConfig
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 TOPIC_READY_TIMEOUT_S = 30.0
 TOPIC_READY_POLL_S = 0.1  # a broker spreads new metadata within milliseconds
+CLOCK_SEGMENT_MS = 86_400_000  # a day of ticks is ~150 KB: few files, daily expiry
 
 # The config topic keeps only the newest document under its key.
 _COMPACTED = {"cleanup.policy": "compact"}
@@ -48,11 +50,13 @@ async def ensure_topics(settings: ServiceSettings, config: LeadpoolConfig) -> No
         for name in topic_names(settings, config)
     ]
     # One partition keeps virtual-time ticks in one order for every reader.
+    clock = settings.topic(config.topics.clock)
     wanted.append(
         NewTopic(
-            settings.topic(config.topics.clock),
+            clock,
             num_partitions=1,
             replication_factor=config.topics.replication_factor,
+            topic_configs=clock_topic_configs(config),
         )
     )
     wanted.append(
@@ -78,8 +82,41 @@ async def ensure_topics(settings: ServiceSettings, config: LeadpoolConfig) -> No
                 "topics created", extra={"topics": [topic.name for topic in missing]}
             )
             await _wait_until_led(admin, [topic.name for topic in missing])
+        if clock in existing:
+            await _bound_clock_topic(admin, clock, clock_topic_configs(config))
     finally:
         await admin.close()
+
+
+def clock_topic_configs(config: LeadpoolConfig) -> dict[str, str]:
+    """Ticks expire after `clock_retention_hours`: a reader needs the latest.
+
+    Not compacted: ticks carry no key, and outside producers (simulators,
+    tests) send them too.
+    """
+    retention_ms = round(config.topics.clock_retention_hours * 3_600_000)
+    return {
+        "cleanup.policy": "delete",
+        "retention.ms": str(retention_ms),
+        # Only closed segments expire; the default week-long segment would
+        # keep a week of ticks whatever the retention.
+        "segment.ms": str(min(retention_ms, CLOCK_SEGMENT_MS)),
+    }
+
+
+async def _bound_clock_topic(
+    admin: AIOKafkaAdminClient, name: str, configs: dict[str, str]
+) -> None:
+    """A clock topic made before it had a retention gets one (and follows a
+    changed retention): these settings are the topic's whole configuration."""
+    resource = ConfigResource(ConfigResourceType.TOPIC, name, configs)
+    for response in await admin.alter_configs([resource]):
+        for error_code, message, *_ in response.resources:
+            if error_code:
+                log.warning(
+                    "clock topic keeps its retention: the broker refused a change",
+                    extra={"topic": name, "error_code": error_code, "error": message},
+                )
 
 
 async def _wait_until_led(admin: AIOKafkaAdminClient, names: list[str]) -> None:

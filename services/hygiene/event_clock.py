@@ -19,6 +19,9 @@ from services.common.clock import Clock, WallClock
 log = logging.getLogger(__name__)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Read on start: more than the latest, in case it is malformed or two leaders
+# ticked out of order during a handover; an hour of the leader's heartbeats.
+TAIL_TICKS = 60
 
 
 class EventClock:
@@ -52,7 +55,8 @@ def tick(moment: datetime) -> bytes:
 
 
 async def follow_ticks(bootstrap_servers: str, topic: str, clock: EventClock) -> None:
-    """Apply every tick `{"now": "<ISO time>"}` on the clock topic, until cancelled."""
+    """Apply each tick `{"now": "<ISO time>"}` on the clock topic from its
+    last `TAIL_TICKS`, until cancelled."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         group_id=None,
@@ -61,8 +65,9 @@ async def follow_ticks(bootstrap_servers: str, topic: str, clock: EventClock) ->
     )
     await consumer.start()
     try:
-        consumer.assign([TopicPartition(topic, 0)])
-        await consumer.seek_to_beginning()
+        partition = TopicPartition(topic, 0)
+        consumer.assign([partition])
+        await _seek_to_tail(consumer, partition)
         while True:
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
@@ -72,6 +77,19 @@ async def follow_ticks(bootstrap_servers: str, topic: str, clock: EventClock) ->
         raise
     finally:
         await consumer.stop()
+
+
+async def _seek_to_tail(consumer: AIOKafkaConsumer, partition: TopicPartition) -> None:
+    # Time never runs backwards, so the newest ticks tell it: older ones are
+    # not read again on a restart.
+    first = (await consumer.beginning_offsets([partition]))[partition]
+    end = (await consumer.end_offsets([partition]))[partition]
+    start = max(first, end - TAIL_TICKS)
+    consumer.seek(partition, start)
+    log.info(
+        "following clock ticks",
+        extra={"topic": partition.topic, "offset": start, "end_offset": end},
+    )
 
 
 def _apply_tick(clock: EventClock, value: bytes | None, offset: int) -> None:
