@@ -23,6 +23,7 @@ from schemas.events import (
 )
 from schemas.intake import IntakeLead
 from schemas.lead import Lead
+from schemas.runs import CleanupRunRecord
 
 OUT_DIR = Path(__file__).parent / "json"
 
@@ -36,6 +37,7 @@ CONTRACTS: dict[str, type[BaseModel] | TypeAdapter[Any]] = {
     "held-lead": HeldLead,
     "lead-event": TypeAdapter(LeadEvent),
     "hygiene-command": HygieneCommand,
+    "cleanup-run": CleanupRunRecord,
     "leadpool-config": LeadpoolConfig,
 }
 

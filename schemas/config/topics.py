@@ -10,6 +10,10 @@ class Topics(Settings):
     rejected: str = "leads.rejected"
     events: str = "leads.events"
     hygiene_actions: str = "hygiene.actions"
+    cleanup_runs: str = Field(
+        default="hygiene.cleanup-runs",
+        description="Hygiene's cleanup run log, one record a run (compacted)",
+    )
     offers: str = "leads.offers"
     held: str = "leads.held"
     merged: str = "leads.merged"

@@ -21,7 +21,7 @@ TOPIC_READY_TIMEOUT_S = 30.0
 TOPIC_READY_POLL_S = 0.1  # a broker spreads new metadata within milliseconds
 CLOCK_SEGMENT_MS = 86_400_000  # a day of ticks is ~150 KB: few files, daily expiry
 
-# The config topic keeps only the newest document under its key.
+# The config and run-log topics keep only the newest record under each key.
 _COMPACTED = {"cleanup.policy": "compact"}
 
 
@@ -59,14 +59,17 @@ async def ensure_topics(settings: ServiceSettings, config: LeadpoolConfig) -> No
             topic_configs=clock_topic_configs(config),
         )
     )
-    wanted.append(
+    # One partition each, compacted on the key (a run's id for the run log,
+    # so that monthly runs outlive any time retention).
+    wanted += [
         NewTopic(
-            settings.topic(config.topics.config),
+            settings.topic(name),
             num_partitions=1,
             replication_factor=config.topics.replication_factor,
             topic_configs=_COMPACTED,
         )
-    )
+        for name in (config.topics.config, config.topics.cleanup_runs)
+    ]
 
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()

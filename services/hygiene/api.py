@@ -6,6 +6,7 @@ against the permission matrix for the pool it concerns.
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 from pydantic import Field
@@ -13,16 +14,17 @@ from pydantic import Field
 from schemas.base import Contract
 from schemas.commands import Action, HygieneCommand
 from schemas.config.access import Permission, User
+from schemas.runs import CleanupRunRecord, CleanupSchedule
 from services.common.auth import request_user
 from services.common.clock import Clock
 from services.common.http import Problem, json_response, read_body
 from services.common.live_config import LiveConfig
 from services.hygiene.access import may
 from services.hygiene.book import LeadRecord
-from services.hygiene.cleanup import CleanupRun
 from services.hygiene.event_log import Books
 from services.hygiene.ops_log import OpsLog
 from services.hygiene.review import ReviewDecision, decision_command, entry, in_review
+from services.hygiene.run_log import RunLog
 
 Send = Callable[[HygieneCommand], Awaitable[None]]
 
@@ -40,7 +42,7 @@ class HygieneApi:
         ops: OpsLog,
         send: Send,
         clock: Clock,
-        runs: list[CleanupRun],
+        runs: RunLog,
     ) -> None:
         self.live = live
         self.books = books
@@ -135,12 +137,19 @@ class HygieneApi:
         return json_response(command, status=202)
 
     async def cleanup_runs(self, request: web.Request) -> web.Response:
+        """Recent runs, oldest first, with the changes in pools the caller
+        may view; `?schedule=daily|weekly|monthly` keeps one schedule."""
         user, config = request_user(request), self.live.current
-        if not any(may(config, user, p, Permission.VIEW) for p in config.pool_names):
+        visible = {
+            p for p in config.pool_names if may(config, user, p, Permission.VIEW)
+        }
+        if not visible:
             raise Problem(403, "Forbidden", "the cleanup log needs view on a pool")
+        wanted = _schedule(request.query.get("schedule"))
         runs = [
-            {"kind": run.kind.value, "at": run.at.isoformat(), "changed": run.summary()}
-            for run in self.runs
+            _visible_run(record, visible)
+            for record in self.runs.recent()
+            if wanted is None or record.schedule is wanted
         ]
         return json_response({"runs": runs})
 
@@ -167,3 +176,26 @@ class HygieneApi:
 
     def _now(self) -> datetime:
         return self.clock.now()
+
+
+def _schedule(value: str | None) -> CleanupSchedule | None:
+    if value is None:
+        return None
+    try:
+        return CleanupSchedule(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in CleanupSchedule)
+        raise Problem(
+            422, "Invalid query", f"schedule: {value!r} is not one of {choices}"
+        ) from None
+
+
+def _visible_run(record: CleanupRunRecord, pools: set[str]) -> dict[str, Any]:
+    changes = {
+        policy: [c for c in found if c.pool is None or c.pool in pools]
+        for policy, found in record.changes.items()
+    }
+    shown = record.model_copy(
+        update={"changes": {p: c for p, c in changes.items() if c}}
+    )
+    return shown.model_dump(mode="json") | {"changed": shown.counts()}

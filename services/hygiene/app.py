@@ -19,7 +19,7 @@ from services.common.faust_app import create_faust_app
 from services.common.http import HttpService, new_web_app
 from services.common.live_config import LiveConfig, follow_config
 from services.common.settings import ServiceSettings
-from services.hygiene.actions_log import follow_actions
+from services.hygiene.actions_log import follow_actions, follow_from_start
 from services.hygiene.api import HygieneApi
 from services.hygiene.cleanup import CleanupRun, due_runs, run_cleanup
 from services.hygiene.decisions import aging_commands, sla_commands
@@ -30,6 +30,7 @@ from services.hygiene.overflow import OverflowGuard
 from services.hygiene.penalties import penalty_commands
 from services.hygiene.pool_figures import pool_figures
 from services.hygiene.rebalance import rebalance_commands
+from services.hygiene.run_log import RunLog, run_record
 from services.hygiene.sizing import season_commands, sizing_commands
 from services.hygiene.stale import duplicates
 
@@ -78,7 +79,9 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     )
     overflow = OverflowGuard()
     ops = OpsLog()
-    runs: list[CleanupRun] = []
+    runs = RunLog(KEPT_CLEANUP_RUNS)
+    runs_topic_name = settings.topic(config.topics.cleanup_runs)
+    runs_topic = app.topic(runs_topic_name, value_serializer="raw")
     cleanup_checked: list[Any] = []  # the previous leader run's now
 
     async def send(command: HygieneCommand) -> None:
@@ -118,6 +121,13 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             settings.topic(config.topics.hygiene_actions),
             config.topics.partitions,
             ops,
+        )
+
+    @app.task
+    async def read_cleanup_runs() -> None:
+        # One partition (see ensure_topics): the log keeps the leaders' order.
+        await follow_from_start(
+            settings.kafka_bootstrap_servers, runs_topic_name, 1, runs.fold_raw
         )
 
     @app.task
@@ -173,15 +183,32 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             await send(command)
         since = cleanup_checked[-1] if cleanup_checked else now
         cleanup_checked[:] = [now]
-        for kind, _at in due_runs(current, since, now):
-            run = cleanup(everything, kind, current, now)
-            for command in run.commands:
-                await send(command)
-            runs[:] = [*runs[-KEPT_CLEANUP_RUNS + 1 :], run]
-            log.info(
-                "cleanup run",
-                extra={"kind": kind.value, "at": str(now), "changed": run.summary()},
-            )
+        for kind, scheduled_at in due_runs(current, since, now):
+            await run_and_record(kind, scheduled_at, current, now)
+
+    async def run_and_record(
+        kind: Any, scheduled_at: Any, current: LeadpoolConfig, now: Any
+    ) -> None:
+        started_at = WallClock().now()
+        run = cleanup(everything, kind, current, now)
+        for command in run.commands:
+            await send(command)
+        record = run_record(
+            run,
+            scheduled_at,
+            started_at,
+            WallClock().now(),
+            current.version,
+            worker_name,
+        )
+        runs.fold(record)  # served here at once; other workers read it back
+        await runs_topic.send(
+            key=record.run_id.encode(), value=record.model_dump_json().encode()
+        )
+        log.info(
+            "cleanup run",
+            extra={"run_id": record.run_id, "at": str(now), "changed": record.counts()},
+        )
 
     def health() -> dict[str, Any]:
         return {

@@ -8,12 +8,12 @@ injected clock. Each run says what it changed, for the run log.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from schemas.commands import Action, HygieneCommand
 from schemas.config import LeadpoolConfig
 from schemas.events import Removal
+from schemas.runs import CleanupSchedule
 from services.hygiene.book import LeadRecord
 from services.hygiene.pool_figures import PoolFigures
 from services.hygiene.rebalance import volume_commands
@@ -22,10 +22,7 @@ from services.hygiene.stale import duplicates, stale_commands
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
-class RunKind(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
+RunKind = CleanupSchedule  # the run log's schedule names are the contract's
 
 
 @dataclass(frozen=True)
