@@ -69,7 +69,9 @@ class Router:
                 result.outcomes[_kind(decision)] += 1
 
         policy = config.routing.dedupe
-        answers = await self._window.admit_many([a for _, a in admissions], policy)
+        answers = await self._window.admit_many(
+            [a for _, a in admissions], policy, self._clock.now()
+        )
         for (index, item), answer in zip(admissions, answers, strict=True):
             kind, emitted = await self._resolve(item, answer, config)
             slots[index].extend(emitted)
@@ -97,7 +99,7 @@ class Router:
                     if merged.current is None:
                         # The lead left the window meanwhile: admit it anew.
                         retry = await self._window.admit_many(
-                            [item], config.routing.dedupe
+                            [item], config.routing.dedupe, self._clock.now()
                         )
                         answer = retry[0]
                     else:
@@ -107,17 +109,18 @@ class Router:
     async def _merge(
         self, item: Admission, known: Known, config: LeadpoolConfig
     ) -> tuple[str, list[Emission]] | Conflict:
+        now = self._clock.now()
         folded = merge(
             known.placement,
             item.candidate.lead,
             known.identity.kind,
             config,
-            self._clock.now(),
+            now,
             event_id=f"merge:{item.position}",
         )
         event = folded.event.model_dump_json()
         stored = await self._window.merge(
-            item, known.placement, folded.placement, event, config.routing.dedupe
+            item, known.placement, folded.placement, event, config.routing.dedupe, now
         )
         if isinstance(stored, Conflict):
             return stored

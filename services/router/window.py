@@ -8,11 +8,13 @@ repartition topic; Redis persists it (AOF) across worker restarts.
 Keys, readable in redis-cli (prefix `lp:<namespace>:router`):
     <prefix>:id:<kind>:<digest>   lead id owning that identity (TTL: window)
     <prefix>:lead:<lead_id>       hash: placement (PooledLead JSON), merges,
-                                  first (the position that created the lead)
+                                  first (the position that created the lead),
+                                  seen (router clock ms of its last intake)
     <prefix>:msg:<position>       hash: a merge's outcome, by intake position
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ import redis.asyncio as aioredis
 
 from schemas.config.routing import Dedupe
 from schemas.events import PooledLead
+from services.common.clock import to_ms
 from services.router.dedupe import Identity
 
 _LUA = Path(__file__).parent / "lua"
@@ -80,15 +83,16 @@ class DedupeWindow:
         return f"{self._prefix}:msg:{position}"
 
     async def admit_many(
-        self, admissions: list[Admission], policy: Dedupe
+        self, admissions: list[Admission], policy: Dedupe, now: datetime
     ) -> list[AdmitResult]:
-        """One script call for a batch; a later copy in it sees the earlier."""
+        """One script call for a batch; a later copy in it sees the earlier.
+        A lead whose last intake is a window or more before `now` is gone."""
         if not admissions:
             return []
 
-        window_ms, replay_ms = _ttls(policy)
+        window_ms, _ = _ttls(policy)
         keys: list[str] = []
-        args: list[str | int] = [window_ms, replay_ms, f"{self._prefix}:lead:"]
+        args: list[str | int] = [window_ms, to_ms(now), f"{self._prefix}:lead:"]
         for item in admissions:
             lead_id = item.candidate.lead.lead_id
             keys += [self._msg_key(item.position), self._lead_key(lead_id)]
@@ -107,6 +111,7 @@ class DedupeWindow:
         merged: PooledLead,
         merged_event: str,
         policy: Dedupe,
+        now: datetime,
     ) -> MergeResult:
         window_ms, replay_ms = _ttls(policy)
         lead_id = expected.lead.lead_id
@@ -124,6 +129,7 @@ class DedupeWindow:
                 merged.model_dump_json(),
                 merged_event,
                 f"{self._prefix}:lead:",
+                to_ms(now),
             ],
         )
         if reply[0] == "merged":

@@ -3,6 +3,7 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 import redis.asyncio as aioredis
@@ -79,3 +80,23 @@ async def test_concurrent_workers_merge_every_copy_into_one_lead(
     stored = await window.placement(lead_id)
     assert stored is not None
     assert stored[0].lead.score == 21 and stored[1] == 11
+
+
+async def test_the_window_is_measured_on_the_routers_clock(
+    window: DedupeWindow,
+) -> None:
+    clock = VirtualClock(NOW)
+    routing = Router(window, clock)
+    days = CONFIG.routing.dedupe.window_days
+    await routing.handle([record(intake(external_id="w-1"), 1)], CONFIG)
+
+    clock.advance(timedelta(days=days) - timedelta(seconds=1))
+    inside = await routing.handle([record(intake(external_id="w-1"), 2)], CONFIG)
+    # The merge at the edge restarts the window from that intake.
+    clock.advance(timedelta(days=days) - timedelta(seconds=1))
+    still = await routing.handle([record(intake(external_id="w-1"), 3)], CONFIG)
+    clock.advance(timedelta(days=days))
+    after = await routing.handle([record(intake(external_id="w-1"), 4)], CONFIG)
+
+    assert inside.outcomes == still.outcomes == {"merged": 1}
+    assert after.outcomes == {"pooled": 1}

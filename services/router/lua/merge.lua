@@ -3,7 +3,7 @@
 -- KEYS[1] intake position (hash)   KEYS[2] the existing lead (hash)
 -- KEYS[3..] the duplicate's identities (string: lead id)
 -- ARGV    window_ms, replay_ms, lead_id, expected_placement,
---         new_placement, merged_event_json, lead_key_prefix
+--         new_placement, merged_event_json, lead_key_prefix, now_ms
 --
 -- Returns {'replay', kind, lead_id, placement, event} for a redelivery,
 -- {'conflict', current} when the lead changed since it was read (the
@@ -20,7 +20,7 @@ if current ~= ARGV[4] then
   return {'conflict', current}
 end
 
-redis.call('HSET', KEYS[2], 'placement', ARGV[5])
+redis.call('HSET', KEYS[2], 'placement', ARGV[5], 'seen', ARGV[8])
 redis.call('HINCRBY', KEYS[2], 'merges', 1)
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 for i = 3, #KEYS do
