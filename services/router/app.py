@@ -26,8 +26,8 @@ from services.common.settings import ServiceSettings
 from services.router.api import RouterApi
 from services.router.controls import IntakeControls
 from services.router.decide import IntakeRecord
-from services.router.pause import PauseGate
-from services.router.pipeline import BatchResult, Router
+from services.router.pause import HeldRelease, PauseGate
+from services.router.pipeline import BatchResult, Emission, Router
 from services.router.pool_controls import PoolControls
 from services.router.source_pauses import SourcePauses
 from services.router.window import DedupeWindow
@@ -58,6 +58,11 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
     pauses = SourcePauses(redis, settings.redis_key("router", "paused"), clock)
     pools = PoolControls(redis, settings.redis_key("router", "pools"), clock)
     gate = PauseGate(live, pauses)
+    held_release = HeldRelease(gate)
+
+    def held_again(key: bytes, value: bytes) -> BatchResult:
+        # Same key, same partition: the source's leads keep their order.
+        return BatchResult([Emission(live.current.topics.held, key, value)])
 
     def controls() -> IntakeControls:
         return IntakeControls(
@@ -140,14 +145,13 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
 
     @app.agent(held)
     async def release(stream: Any) -> None:
-        # TODO: a held lead of a still-paused source blocks the held leads
-        # behind it on this worker, even of resumed sources; one held topic
-        # per source (or a cursor per source) would lift that.
         async for raw in stream:
             lead = HeldLead.model_validate_json(raw)
-            if gate.is_paused(lead.source):
-                log.info("held leads waiting for resume", extra={"source": lead.source})
-                await gate.wait_resumed(lead.source)
+            requeued = await held_release.step(lead)
+            if requeued is not None:
+                key = lead.source.encode()
+                await send(held_again(key, requeued.model_dump_json().encode()))
+                continue
             record = IntakeRecord(
                 raw=lead.original.encode(),
                 received_at=clock.now(),
