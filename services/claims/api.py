@@ -189,7 +189,11 @@ class ClaimsApi:
     async def list_pools(self, request: web.Request) -> web.Response:
         user = self._user(request)
         config = self.live.current
-        visible = [p for p in config.pools if may(config, user, p, Permission.VIEW)]
+        visible = [
+            p
+            for p in config.pools
+            if may(config, user, p, Permission.VIEW) or await self._crossing(user, p)
+        ]
         return json_response(
             [
                 PoolSummary(
@@ -206,7 +210,7 @@ class ClaimsApi:
 
     async def list_leads(self, request: web.Request) -> web.Response:
         user = self._user(request)
-        pool = self._pool(request, user, Permission.VIEW)
+        pool = await self._visible_pool(request, user)
         if pool.blind_pull and not may(
             self.live.current, user, pool, Permission.MANAGE
         ):
@@ -247,7 +251,7 @@ class ClaimsApi:
 
     async def why_not_pool(self, request: web.Request) -> web.Response:
         user = self._user(request)
-        pool = self._pool(request, user, Permission.VIEW)
+        pool = await self._visible_pool(request, user)
         rep = self._subject(request, user, pool)
         checks = await self.claims.why_not(
             self.live.current, rep, self.clock.now(), pool=pool.name
@@ -418,6 +422,11 @@ class ClaimsApi:
         if not stored or stored.get("pool") not in config.pool_names:
             raise Problem(404, "No such lead", f"lead {lead_id!r} is not pooled")
         pool = config.pool(stored["pool"])
+        if stored.get("rep") == user.id and wanted is not Permission.MANAGE:
+            # The rep a lead went to works it whatever the pool's grants (one
+            # claimed while a territory was open, say); the scripts check
+            # that they still hold it.
+            return pool
         _require(config, user, pool, wanted)
         return pool
 
@@ -429,6 +438,21 @@ class ClaimsApi:
         if name in config.pool_names and crosses_into(config, user, config.pool(name)):
             return config.pool(name)
         return self._pool(request, user, Permission.CLAIM)
+
+    async def _visible_pool(self, request: web.Request, user: User) -> Pool:
+        """A pool the user may view: by grant, or open to their territory now."""
+        config = self.live.current
+        name = request.match_info["pool"]
+        if name in config.pool_names and await self._crossing(user, config.pool(name)):
+            return config.pool(name)
+        return self._pool(request, user, Permission.VIEW)
+
+    async def _crossing(self, user: User, pool: Pool) -> bool:
+        """Whether the pool's territory is open to this rep of another one."""
+        config = self.live.current
+        return crosses_into(config, user, pool) and await self.lifecycle.territory_open(
+            pool.name, self.clock.now()
+        )
 
     def _pool(self, request: web.Request, user: User, wanted: Permission) -> Pool:
         config = self.live.current

@@ -148,7 +148,7 @@ def _pool_gates(
     """Per pool: open (with its quality), widenable, or closed and why."""
     pools: dict[str, str] = {}
     widen: dict[str, str] = {}
-    cross: dict[str, str] = {}
+    territory: dict[str, str] = {}
     release: dict[str, int] = {}
     denied: dict[str, dict[str, Any]] = {}
     for pool in config.pools:
@@ -162,7 +162,7 @@ def _pool_gates(
                 widen[pool.name] = pool.quality.value
             crossing = _crossing(config, user, pool, moment, rule)
             if crossing is not None:
-                cross[pool.name] = pool.quality.value
+                territory[pool.name] = pool.quality.value
                 if crossing.release_at is not None:
                     release[pool.name] = to_ms(crossing.release_at)
             continue
@@ -177,7 +177,7 @@ def _pool_gates(
     return {
         "pools": pools,
         "widen": widen,
-        "cross": cross,
+        "territory": territory,
         "release": release,
         "denied": denied,
     }

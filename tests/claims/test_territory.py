@@ -13,6 +13,7 @@ from schemas.commands import Action, HygieneCommand
 from services.claims.api import ClaimsApi
 from services.claims.claiming import Claimed, Refused
 from services.claims.commands import CommandApplier, missing_fields
+from services.claims.policy import moment_policy, static_policy
 from services.claims.tiers import Standings
 from services.common.live_config import LiveConfig
 from tests.claims.conftest import Parts
@@ -24,6 +25,7 @@ WEST_REP = rep(  # cold is the west pool here
     "wes", pools=["cold"], token_sha256=[hashlib.sha256(TOKEN.encode()).hexdigest()]
 )
 NO_TERRITORY = rep("nia", pools=["hot"])
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CFG = config(
     [WEST_REP, NO_TERRITORY, rep("eli", pools=["warm"])],
     pools=pools(warm={"territory": "east"}, cold={"territory": "west"}),
@@ -95,10 +97,9 @@ async def test_a_replay_or_a_shorter_opening_does_not_move_the_end(
     assert not await parts.lifecycle.territory_open("warm", UNTIL)
 
 
-async def test_over_http_a_rep_of_another_territory_takes_the_next_lead_while_open(
-    parts: Parts, applier: CommandApplier
-) -> None:
-    api = ClaimsApi(
+@pytest.fixture
+def api(parts: Parts) -> ClaimsApi:
+    return ClaimsApi(
         LiveConfig(CFG),
         parts.inventory,
         parts.claims,
@@ -108,19 +109,43 @@ async def test_over_http_a_rep_of_another_territory_takes_the_next_lead_while_op
         parts.round_robin,
         Standings(parts.redis, parts.keys),
     )
+
+
+async def test_over_http_a_rep_of_another_territory_takes_the_next_lead_while_open(
+    parts: Parts, applier: CommandApplier, api: ClaimsApi
+) -> None:
     for n in range(3):
         await parts.inventory.stock(pooled(f"l{n}", pool="warm", score=60))
-    auth = {"Authorization": f"Bearer {TOKEN}"}
 
     async with TestClient(TestServer(api.web_app())) as http:
-        before = await http.post("/pools/warm/claim", headers=auth)
+        before = await http.post("/pools/warm/claim", headers=AUTH)
         await applier.apply(CFG, open_east())
-        during = await http.post("/pools/warm/claim", headers=auth)
+        during = await http.post("/pools/warm/claim", headers=AUTH)
         parts.clock.set(UNTIL)
-        after = await http.post("/pools/warm/claim", headers=auth)
+        after = await http.post("/pools/warm/claim", headers=AUTH)
 
         assert [before.status, during.status, after.status] == [403, 200, 403]
         assert (await after.json())["permission"] == "claim"
+
+
+async def test_while_open_the_pool_is_listed_and_a_lead_taken_is_worked_after(
+    parts: Parts, applier: CommandApplier, api: ClaimsApi
+) -> None:
+    await parts.inventory.stock(pooled("l1", pool="warm", score=60))
+
+    async with TestClient(TestServer(api.web_app())) as http:
+        hidden = await http.get("/pools/warm/leads", headers=AUTH)
+        await applier.apply(CFG, open_east())
+        pools = await (await http.get("/pools", headers=AUTH)).json()
+        shown = await http.get("/pools/warm/leads", headers=AUTH)
+        await http.post("/leads/l1/claim", headers=AUTH)
+        parts.clock.set(UNTIL)
+        contact = await http.post("/leads/l1/contact", headers=AUTH, json={})
+        gone = await http.get("/pools/warm/leads", headers=AUTH)
+
+        assert [p["name"] for p in pools] == ["warm", "cold"]
+        assert [hidden.status, shown.status, gone.status] == [403, 200, 403]
+        assert contact.status == 200
 
 
 async def test_an_opening_without_its_end_is_refused_naming_the_field(
@@ -129,3 +154,11 @@ async def test_an_opening_without_its_end_is_refused_naming_the_field(
     assert missing_fields(open_east(until=None)) == "until: required for open_territory"
     assert not await applier.apply(CFG, open_east(until=None))
     assert not await parts.lifecycle.territory_open("warm", MONDAY_10)
+
+
+def test_the_policy_parts_share_no_key() -> None:
+    # The claim step reads one merged object: a shared key would hide a rule.
+    static = static_policy(CFG, "p")
+    moment = moment_policy(CFG, WEST_REP, MONDAY_10)
+
+    assert set(static) & set(moment) == set()

@@ -12,7 +12,7 @@
 --   denied        {pool = {rule, reset_ms}} why other pools are closed
 --   widen         {pool = quality} pools closed by tier alone: open while
 --                 the pool's mode is 'expand_access' (overflow option 2)
---   cross         {pool = quality} territory pools closed to this rep of
+--   territory     {pool = quality} territory pools closed to this rep of
 --                 another territory by the grant alone: open until the
 --                 pool's territory_until_ms (volume rebalancing)
 --   release       {pool = ms} release pools: only leads stocked before it
@@ -148,7 +148,7 @@ if not quality and mode == 'expand_access' then
   quality = policy.widen[pool]
 end
 if not quality and tonumber(pool_mode[2] or 0) > now then
-  quality = policy.cross[pool]
+  quality = policy.territory[pool]
 end
 if quality then
   -- Recorded for "why not me": permission, tier, function and window passed.
