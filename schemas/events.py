@@ -99,11 +99,6 @@ class HeldLead(Contract):
     intake_topic: str | None = None
     intake_partition: int | None = None
     intake_offset: int | None = None
-    requeue_pass: str | None = Field(
-        default=None,
-        description="Put back at the topic's tail in this pass, so held leads of "
-        "resumed sources behind it could go first",
-    )
 
 
 class ReturnReason(StrEnum):

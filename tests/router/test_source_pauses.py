@@ -11,10 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.partitioner import murmur2
 
 from schemas.commands import Action, HygieneCommand
-from schemas.config import LeadpoolConfig
 from tests.infra import unique_name, wait_until
 from tests.router.deployments import one_router
 from tests.router.kafka_io import read_all, values
@@ -136,58 +134,3 @@ async def test_an_audited_pool_takes_no_new_leads_and_a_raised_bar_asks_more(
     assert set(cold) == {"mql", "demo-85"} and set(hot) == {"demo-95"}
     assert "'warm' in audit" in cold["mql"]["reason"]
     assert "score threshold +10 by hygiene" in hot["demo-95"]["reason"]
-
-
-def same_partition_as(source: str, partitions: int) -> str:
-    """Another source whose held leads share `source`'s partition."""
-
-    def partition(name: str) -> int:
-        return (murmur2(name.encode()) & 0x7FFFFFFF) % partitions
-
-    return next(
-        name
-        for name in (f"feed-{n}" for n in range(1000))
-        if partition(name) == partition(source)
-    )
-
-
-async def test_a_still_paused_source_does_not_hold_back_a_resumed_one(
-    deployment: Deployment, producer: AIOKafkaProducer, kafka_bootstrap: str
-) -> None:
-    partitions = LeadpoolConfig.model_validate(example_config()).topics.partitions
-    blocked, resumed = "partner-x", same_partition_as("partner-x", partitions)
-    actions = deployment.topic("hygiene.actions")
-    for source in (blocked, resumed):
-        await producer.send_and_wait(actions, command(Action.PAUSE_SOURCE, source))
-
-    async def both_paused() -> bool:
-        paused = await paused_by_hygiene(deployment)
-        return {blocked, resumed} <= set(paused)
-
-    await wait_until(both_paused, message="pauses never applied")
-    marker = unique_name("held")
-    sent = [(blocked, 1), (resumed, 1), (blocked, 2), (resumed, 2)]
-    for source, n in sent:
-        payload = {
-            "source": source,
-            "external_id": f"{marker}-{source}-{n}",
-            "email": f"{source}-{n}@{marker}.example",
-            "score": 20,
-            "company": "Acme",
-        }
-        await producer.send_and_wait(
-            deployment.topic("leads.intake"), json.dumps(payload).encode()
-        )
-
-    def ours(records: list[Any]) -> list[str]:
-        ids = [v["lead"]["external_id"] for v in values(records)]
-        return [i.removeprefix(f"{marker}-") for i in ids if i.startswith(marker)]
-
-    cold = deployment.topic("pool.cold")
-    await producer.send_and_wait(actions, command(Action.RESUME_SOURCE, resumed))
-    first = await read_all(kafka_bootstrap, cold, 2, count=lambda r: len(ours(r)))
-    assert ours(first) == [f"{resumed}-1", f"{resumed}-2"]
-
-    await producer.send_and_wait(actions, command(Action.RESUME_SOURCE, blocked))
-    every = await read_all(kafka_bootstrap, cold, 4, count=lambda r: len(ours(r)))
-    assert ours(every)[2:] == [f"{blocked}-1", f"{blocked}-2"]
