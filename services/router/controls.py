@@ -5,16 +5,15 @@ enter them: their rules are skipped) and a pool's score threshold moved
 (the lower score bounds of its rules shift by that many points).
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 
 @dataclass(frozen=True)
 class IntakeControls:
     paused_sources: frozenset[str] = frozenset()
     audited_pools: frozenset[str] = frozenset()
-    score_shift: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    # Built fresh for each batch and never changed after.
+    score_shift: dict[str, int] = field(default_factory=dict)
 
 
 NO_CONTROLS = IntakeControls()

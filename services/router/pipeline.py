@@ -5,19 +5,17 @@ outcome: every record ends pooled, merged, rejected or held (and a held
 one is routed again when its source resumes).
 """
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from schemas.config import LeadpoolConfig
-from schemas.events import HeldLead, LeadMerged, PooledLead, RejectedLead
+from schemas.events import LeadMerged
 from services.common.clock import Clock
 from services.router.controls import NO_CONTROLS, IntakeControls
-from services.router.decide import IntakeRecord, decide
-from services.router.dedupe import identities, merge
-from services.router.offers import offers_for
+from services.router.decide import IntakeRecord
+from services.router.dedupe import merge
+from services.router.prepare import Admission, Emission, Prepared, placed, prepare
 from services.router.window import (
-    Admission,
     Admitted,
     Conflict,
     DedupeWindow,
@@ -30,13 +28,6 @@ MAX_MERGE_ATTEMPTS = 16  # concurrent merges of one lead retry this often
 
 class MergeContention(RuntimeError):
     """A lead kept changing under a merge; the batch is retried unacked."""
-
-
-@dataclass(frozen=True)
-class Emission:
-    topic: str  # unprefixed topic name, e.g. pool.hot
-    key: bytes | None
-    value: bytes
 
 
 @dataclass
@@ -56,17 +47,33 @@ class Router:
         config: LeadpoolConfig,
         controls: IntakeControls = NO_CONTROLS,
     ) -> BatchResult:
-        slots: list[list[Emission]] = [[] for _ in records]
+        return await self.settle(self.decide(records, config, controls), config)
+
+    def decide(
+        self,
+        records: list[IntakeRecord],
+        config: LeadpoolConfig,
+        controls: IntakeControls = NO_CONTROLS,
+    ) -> list[Prepared]:
+        """Each record decided (no I/O): a batch may be decided while the
+        one before it is still being settled."""
+        return prepare(records, config, controls)
+
+    async def settle(
+        self, decided: list[Prepared], config: LeadpoolConfig
+    ) -> BatchResult:
+        """Routed leads against the dedupe window: new, merged or replayed.
+        Batches must be settled in intake order."""
+        slots: list[list[Emission]] = [[] for _ in decided]
         result = BatchResult()
         admissions: list[tuple[int, Admission]] = []
 
-        for index, record in enumerate(records):
-            decision = decide(record, config, controls)
-            if isinstance(decision, PooledLead):
-                admissions.append((index, _admission(record, decision, config)))
+        for index, prepared in enumerate(decided):
+            if isinstance(prepared, Admission):
+                admissions.append((index, prepared))
             else:
-                slots[index].append(_settled(decision, config))
-                result.outcomes[_kind(decision)] += 1
+                slots[index].append(prepared.emission)
+                result.outcomes[prepared.kind] += 1
 
         policy = config.routing.dedupe
         answers = await self._window.admit_many(
@@ -89,7 +96,7 @@ class Router:
         for _ in range(MAX_MERGE_ATTEMPTS):
             match answer:
                 case Admitted():
-                    return "pooled", _placed(item.candidate, config, item.body)
+                    return "pooled", item.placed
                 case Replay():
                     return answer.kind, _replayed(answer, config)
                 case Known():
@@ -112,7 +119,7 @@ class Router:
         now = self._clock.now()
         folded = merge(
             known.placement,
-            item.candidate.lead,
+            item.candidate().lead,
             known.identity.kind,
             config,
             now,
@@ -129,32 +136,8 @@ class Router:
 
         emitted = [_merged(folded.event, config)]
         if folded.moved:
-            emitted += _placed(folded.placement, config)
+            emitted += placed(folded.placement, config)
         return "merged", emitted
-
-
-def _admission(
-    record: IntakeRecord, pooled: PooledLead, config: LeadpoolConfig
-) -> Admission:
-    # A message without an intake position (a direct call) is known by content.
-    position = record.position or "raw:" + hashlib.sha256(record.raw).hexdigest()
-    match_on = list(config.routing.dedupe.match_on)
-    body = pooled.model_dump_json()
-    return Admission(position, pooled, identities(pooled.lead, match_on), body)
-
-
-def _placed(
-    pooled: PooledLead, config: LeadpoolConfig, body: str | None = None
-) -> list[Emission]:
-    key = pooled.lead.lead_id.encode()
-    value = (body or pooled.model_dump_json()).encode()
-    emitted = [Emission(config.topics.pool(pooled.pool), key, value)]
-    if pooled.fast_lane:
-        emitted += [
-            Emission(config.topics.offers, key, offer.model_dump_json().encode())
-            for offer in offers_for(pooled, config)
-        ]
-    return emitted
 
 
 def _replayed(replay: Replay, config: LeadpoolConfig) -> list[Emission]:
@@ -168,7 +151,7 @@ def _replayed(replay: Replay, config: LeadpoolConfig) -> list[Emission]:
             Emission(config.topics.merged, key, replay.merged_event.encode())
         )
     if replay.placement is not None:
-        emitted += _placed(replay.placement, config)
+        emitted += placed(replay.placement, config)
     return emitted
 
 
@@ -176,18 +159,3 @@ def _merged(event: LeadMerged, config: LeadpoolConfig) -> Emission:
     return Emission(
         config.topics.merged, event.lead_id.encode(), event.model_dump_json().encode()
     )
-
-
-def _settled(decision: HeldLead | RejectedLead, config: LeadpoolConfig) -> Emission:
-    if isinstance(decision, HeldLead):
-        # Keyed by source: one source's held leads stay in order on one partition.
-        return Emission(
-            config.topics.held,
-            decision.source.encode(),
-            decision.model_dump_json().encode(),
-        )
-    return Emission(config.topics.rejected, None, decision.model_dump_json().encode())
-
-
-def _kind(decision: HeldLead | RejectedLead) -> str:
-    return "held" if isinstance(decision, HeldLead) else "rejected"

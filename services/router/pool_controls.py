@@ -10,7 +10,6 @@ sees it on its next refresh.
 import json
 import logging
 from datetime import datetime, timedelta
-from types import MappingProxyType
 
 import redis.asyncio as aioredis
 
@@ -40,16 +39,14 @@ class PoolControls:
 
     def score_shift(
         self, rules: PoolIntake, now: datetime | None = None
-    ) -> MappingProxyType[str, int]:
+    ) -> dict[str, int]:
         moment = to_ms(now or self._clock.now())
         totals: dict[str, int] = {}
         for pool, delta, until in self._shifts:
             if until == FOREVER_MS or until > moment:
                 totals[pool] = totals.get(pool, 0) + delta
         bound = rules.max_score_shift
-        return MappingProxyType(
-            {pool: max(-bound, min(bound, total)) for pool, total in totals.items()}
-        )
+        return {pool: max(-bound, min(bound, total)) for pool, total in totals.items()}
 
     async def apply(self, command: HygieneCommand, rules: PoolIntake) -> bool:
         """Record an AUDIT or ADJUST_INTAKE; False for anything else."""

@@ -24,18 +24,11 @@ from schemas.config.routing import Dedupe
 from schemas.events import PooledLead
 from services.common.clock import to_ms
 from services.router.dedupe import Identity
+from services.router.prepare import Admission
 
 _LUA = Path(__file__).parent / "lua"
 _MS_PER_DAY = 86_400_000
 _MS_PER_HOUR = 3_600_000
-
-
-@dataclass(frozen=True)
-class Admission:
-    position: str
-    candidate: PooledLead
-    identities: list[Identity]
-    body: str  # the candidate as JSON: stored in the window and sent as is
 
 
 @dataclass(frozen=True)
@@ -94,7 +87,7 @@ class DedupeWindow:
         keys: list[str] = []
         args: list[str | int] = [window_ms, to_ms(now), f"{self._prefix}:lead:"]
         for item in admissions:
-            lead_id = item.candidate.lead.lead_id
+            lead_id = item.lead_id
             keys += [self._msg_key(item.position), self._lead_key(lead_id)]
             keys += [self._id_key(i) for i in item.identities]
             args += [len(item.identities), lead_id, item.body]

@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from types import MappingProxyType
 
 import pytest
 import redis.asyncio as aioredis
@@ -28,7 +27,7 @@ def placed(controls: IntakeControls, **fields: object) -> PooledLead:
 
 
 def shifted(**by_pool: int) -> IntakeControls:
-    return IntakeControls(score_shift=MappingProxyType(by_pool))
+    return IntakeControls(score_shift=by_pool)
 
 
 def test_an_audited_pool_is_passed_over_for_the_next_rule_or_the_default() -> None:
