@@ -66,6 +66,8 @@ def import_leads(
         ) as http,
         click.progressbar(length=len(rows), label="importing") as bar,
     ):
+        for line in unreadable:
+            _report_unreadable(http, line)
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             accepted, bad = _send(http, batch)
@@ -86,6 +88,18 @@ def import_leads(
         f"accepted {totals['accepted']}, duplicates {totals['duplicates']}, "
         f"rejected {totals['rejected']}"
     )
+
+
+def _report_unreadable(http: httpx.Client, line: "Unreadable") -> None:
+    # Sent as it is, so the router refuses it like any other unreadable body
+    # and publishes it on leads.rejected: every refusal is seen there.
+    answer = http.post(
+        "/leads",
+        content=line.text.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    if answer.status_code != 422:
+        raise click.ClickException(f"router answered {answer.status_code} to {line!r}")
 
 
 def _send(

@@ -68,7 +68,9 @@ class RouterApi:
         try:
             items = _items(body, config.routing.webhook.max_batch)
         except _Unreadable as unreadable:
-            await self._publish_rejected([self._rejected(body, [unreadable.problem])])
+            await self._publish_rejected(
+                [self._rejected(body, [unreadable.problem], source.name)]
+            )
             raise _invalid([unreadable.problem.model_dump()]) from unreadable
 
         payloads, pooled, rejected, errors = [], [], [], []

@@ -248,11 +248,12 @@ async def test_a_csv_import_reports_accepted_duplicates_and_rejects(
 
 
 async def test_a_json_lines_import_rejects_a_line_that_is_no_json(
-    deployment: Deployment, tmp_path: Path
+    deployment: Deployment, tmp_path: Path, kafka_bootstrap: str
 ) -> None:
     leads = tmp_path / "leads.jsonl"
     good = {"email": "j1@imp.example", "score": 20, "company": "A"}
-    leads.write_text(json.dumps(good) + "\n{not json\n")
+    broken = "{not json " + unique_name("line")
+    leads.write_text(json.dumps(good) + f"\n{broken}\n")
     router = deployment.workers[0].url
     run = CliRunner().invoke(
         cli, ["import", str(leads), "--router", router, "--api-key", API_KEY]
@@ -261,4 +262,14 @@ async def test_a_json_lines_import_rejects_a_line_that_is_no_json(
     assert run.exit_code == 0, run.output
     assert "accepted 1, duplicates 0, rejected 1" in run.output
     assert "line 2: not JSON" in run.output
-    assert (tmp_path / "leads.rejects.jsonl").read_text() == "{not json\n"
+    assert (tmp_path / "leads.rejects.jsonl").read_text() == f"{broken}\n"
+
+    def ours(records: list[Any]) -> list[dict[str, Any]]:
+        return [r for r in values(records) if r["original"] == broken]
+
+    topic = deployment.topic("leads.rejected")
+    rejected = ours(
+        await read_all(kafka_bootstrap, topic, 1, count=lambda r: len(ours(r)))
+    )
+    assert rejected[0]["reasons"][0]["field"] == "$"
+    assert rejected[0]["source"] == "webform"  # known by its API key
