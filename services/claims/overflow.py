@@ -15,7 +15,7 @@ assignment is one atomic claim step on a lead that is still available.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import redis.asyncio as aioredis
@@ -42,6 +42,9 @@ class BacklogDrain:
     inventory: Inventory
     lifecycle: Lifecycle
     round_robin: RoundRobin
+    # Why each pool's drain last stopped short, so a pool stuck for the same
+    # reason is reported once, not every tick.
+    stuck: dict[str, str] = field(default_factory=dict)
 
     async def drain(
         self, config: LeadpoolConfig, moment: datetime, tick_s: float
@@ -78,11 +81,14 @@ class BacklogDrain:
         while done < budget and await self.inventory.depth(pool) >= floor:
             outcome = await self.round_robin.assign(config, pool, moment, OVERFLOW)
             if not isinstance(outcome, Claimed):
-                log.warning(
-                    "overflow backlog not assigned: will retry next tick",
-                    extra={"pool": pool, "rule": outcome.rule, "assigned": done},
-                )
+                if self.stuck.get(pool) != outcome.rule:
+                    self.stuck[pool] = outcome.rule
+                    log.warning(
+                        "overflow backlog not assigned: retried each tick",
+                        extra={"pool": pool, "rule": outcome.rule, "assigned": done},
+                    )
                 break
+            self.stuck.pop(pool, None)
             done += 1
         if done:
             log.info(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import timedelta
 
@@ -82,14 +83,18 @@ async def test_a_pool_taking_claims_is_left_alone_even_when_deep(
 
 
 async def test_with_no_rep_to_take_them_the_leads_wait(
-    parts: Parts, drain: BacklogDrain
+    parts: Parts, drain: BacklogDrain, caplog: pytest.LogCaptureFixture
 ) -> None:
     await fill(parts, "warm", 210)
     await parts.lifecycle.set_pool_mode("warm", "auto_assign")
     nobody = config([], quotas=RELAXED)
 
-    assert await ticks(drain, nobody, 2) == [0, 0]
+    with caplog.at_level(logging.WARNING, logger="services.claims.overflow"):
+        assert await ticks(drain, nobody, 3) == [0, 0, 0]
+
     assert await parts.inventory.depth("warm") == 210
+    stuck = [r for r in caplog.records if "not assigned" in r.getMessage()]
+    assert len(stuck) == 1  # the same reason is reported once, not every tick
 
 
 def _priority(lead: dict[str, str]) -> float:
