@@ -161,10 +161,23 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
         if not owned.caught_up() or not time_known():
             return
         now, current = clock.now(), live.current
+        dupes: dict[str, str] | None = None
+
+        def duplicate_of(lead_id: str) -> str | None:
+            # Over every lead, as the weekly scan sees them; once a sweep, and
+            # only when some lead is due for removal.
+            nonlocal dupes
+            if dupes is None:
+                every = everything.by_partition.values()
+                dupes = duplicates(r for book in every for r in book.leads.values())
+            return dupes.get(lead_id)
+
         for book in list(owned.by_partition.values()):
             for reached in book.aging_due(now):
                 lead = book.leads[reached.lead_id]
-                for command in aging_commands(reached, lead, current, now):
+                for command in aging_commands(
+                    reached, lead, current, now, duplicate_of
+                ):
                     await send(command)
             for step in book.sla.due(now):
                 record = book.leads.get(step.timer.lead_id)

@@ -1,5 +1,6 @@
 """From an aging band or an SLA step to the commands hygiene sends (pure)."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from schemas.commands import Action, HygieneCommand
@@ -14,10 +15,18 @@ from services.hygiene.stale import review_command, stale_reasons
 
 Figures = dict[str, float | str]
 
+DuplicateOf = Callable[[str], str | None]
+
 
 def aging_commands(
-    reached: BandReached, record: LeadRecord, config: LeadpoolConfig, now: datetime
+    reached: BandReached,
+    record: LeadRecord,
+    config: LeadpoolConfig,
+    now: datetime,
+    duplicate_of: DuplicateOf = lambda _lead_id: None,
 ) -> list[HygieneCommand]:
+    """`duplicate_of`: the lead a lead duplicates, as the weekly stale scan
+    finds it over every lead (asked only when a removal is due)."""
     band = reached.band
     high_value_score = config.hygiene.aging.high_value_score
     high_value = reached.score >= high_value_score
@@ -49,7 +58,7 @@ def aging_commands(
         )
 
     def remove(destination: Removal, suffix: str, message: str) -> None:
-        stale = stale_reasons(record, config, now, duplicate_of=None)
+        stale = stale_reasons(record, config, now, duplicate_of(record.lead_id))
         # Ops asked to judge stale leads themselves: the review queue wins.
         if stale:
             commands.append(review_command(record, stale, config, now, policy))

@@ -259,3 +259,28 @@ def test_command_ids_are_stable_across_a_replay() -> None:
     first, second = replay(), replay()
     assert first == second
     assert "l1:aging.72h:auto-assign" in first
+
+
+def test_a_duplicate_due_for_removal_goes_to_review_like_the_weekly_scan() -> None:
+    book = LeadBook(lambda: COLD_OWN_BANDS)
+    book.fold(stocked("l1", START, pool="cold", score=40))
+    book.fold(stocked("l2", START, pool="cold", score=40))
+    now = START + timedelta(hours=168)
+    due = {r.lead_id: r for r in book.aging_due(now)}
+    assert set(due) == {"l1", "l2"}
+
+    def duplicate_of(lead_id: str) -> str | None:
+        return {"l2": "l1"}.get(lead_id)
+
+    removals = {
+        c.lead_id: c
+        for lead_id, reached in due.items()
+        for c in aging_commands(
+            reached, book.leads[lead_id], COLD_OWN_BANDS, now, duplicate_of
+        )
+        if c.action is Action.REMOVE and c.figures.get("band_from_hours", 168) == 168
+    }
+
+    assert removals["l2"].destination is Removal.REVIEW
+    assert removals["l2"].message == "duplicate of l1"
+    assert removals["l1"].destination is not Removal.REVIEW
