@@ -8,7 +8,7 @@ from schemas.config import LeadpoolConfig
 from schemas.config.access import User
 from services.claims.keys import Keys
 from services.claims.models import Limit
-from services.claims.windows import local
+from services.common.availability import local
 from services.common.clock import from_ms, to_ms
 
 _HOUR = timedelta(hours=1)

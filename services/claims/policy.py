@@ -14,7 +14,8 @@ from schemas.config import LeadpoolConfig
 from schemas.config.access import User
 from schemas.config.pools import Pool
 from services.claims.permissions import claim_refusal, crosses_into, fit_refusal
-from services.claims.windows import Closed, Open, access_window, local
+from services.claims.windows import Closed, Open, access_window
+from services.common.availability import local
 from services.common.clock import to_ms
 
 _DAY_MS = 86_400_000

@@ -20,7 +20,7 @@ from services.claims.claiming import Claimed, Claims, Refused
 from services.claims.keys import Keys
 from services.claims.permissions import permissions
 from services.claims.policy import Assignment
-from services.claims.windows import absent, off_shift
+from services.common.availability import absent, off_shift
 from services.common.clock import to_ms
 
 _LAST = "__last__"  # field of the seen hash: time of the last assignment

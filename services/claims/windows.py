@@ -13,6 +13,7 @@ from schemas.config import LeadpoolConfig
 from schemas.config.access import Role, User
 from schemas.config.pools import Pool
 from schemas.config.windows import OffHours, Weekday
+from services.common.availability import absent, local, off_shift
 
 _WEEKDAYS = list(Weekday)
 _SEARCH_DAYS = 15  # how far ahead a reopening is looked for
@@ -33,10 +34,6 @@ class Open:
     release_at: datetime | None = None
 
 
-def local(config: LeadpoolConfig, moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(config.windows.timezone))
-
-
 def is_holiday(config: LeadpoolConfig, moment: datetime) -> bool:
     return local(config, moment).date().isoformat() in config.windows.holidays
 
@@ -49,23 +46,6 @@ def is_business_time(config: LeadpoolConfig, moment: datetime) -> bool:
         weekday in hours.days
         and not is_holiday(config, moment)
         and hours.start <= here.time() < hours.end
-    )
-
-
-def absent(config: LeadpoolConfig, user: User, moment: datetime) -> bool:
-    today = local(config, moment).date()
-    return any(a.start <= today <= a.end for a in user.absences)
-
-
-def off_shift(config: LeadpoolConfig, user: User, moment: datetime) -> bool:
-    """True when the rep keeps shifts and none covers this moment."""
-    if not user.shifts:
-        return False
-    here = local(config, moment)
-    weekday = _WEEKDAYS[here.weekday()]
-    return not any(
-        weekday in shift.days and shift.start <= here.time() < shift.end
-        for shift in user.shifts
     )
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from schemas.config import LeadpoolConfig
 from schemas.config.access import Role, User
 from schemas.events import LeadOffered, PooledLead
+from services.common.availability import at_work
 
 
 def eligible_reps(config: LeadpoolConfig, pool: str) -> list[User]:
@@ -21,10 +22,15 @@ def eligible_reps(config: LeadpoolConfig, pool: str) -> list[User]:
 
 
 def offers_for(pooled: PooledLead, config: LeadpoolConfig) -> list[LeadOffered]:
-    """One offer per chosen rep; the choice rotates with the lead id, so
-    offers spread over the team yet a replay offers to the same reps."""
+    """One offer per chosen rep at work when the lead was routed; the choice
+    rotates with the lead id, so offers spread over the team yet a replay
+    offers to the same reps."""
     lane = config.routing.fast_lane
-    reps = eligible_reps(config, pooled.pool)
+    reps = [
+        rep
+        for rep in eligible_reps(config, pooled.pool)
+        if at_work(config, rep, pooled.routed_at)
+    ]
     if not reps:
         return []
 

@@ -1,9 +1,10 @@
 """Quarantine of questionable leads, known accounts, pause and fast lane."""
 
+from schemas.config import LeadpoolConfig
 from schemas.events import HeldLead, PooledLead
 from services.router.decide import decide
 from services.router.offers import offers_for
-from tests.router.support import intake, make_config, record
+from tests.router.support import config_document, intake, make_config, record
 
 ACCOUNT = {
     "name": "Globex",
@@ -77,3 +78,19 @@ def test_exactly_90_is_not_fast_lane() -> None:
     placed = decide(record(intake(source="demo_request", score=90)), make_config())
     assert placed.pool == "hot"  # type: ignore[union-attr]
     assert not placed.fast_lane  # type: ignore[union-attr]
+
+
+def test_fast_lane_offers_go_only_to_reps_at_work_when_routed() -> None:
+    document = config_document()
+    for user in document["users"]:
+        if user["id"] == "cat":
+            user["shifts"] = [{"days": ["mon"], "start": "00:00", "end": "01:00"}]
+        if user["id"] == "dan":
+            user["absences"] = [{"start": "2026-12-07", "end": "2026-12-08"}]
+    config = LeadpoolConfig.model_validate(document)
+    placed = decide(record(intake(source="demo_request", score=95)), config)
+    assert isinstance(placed, PooledLead) and placed.fast_lane
+
+    offered = {offer.rep_id for offer in offers_for(placed, config)}
+
+    assert offered == {"ann", "ben"}  # cat is off shift, dan away
