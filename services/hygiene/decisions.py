@@ -11,7 +11,7 @@ from schemas.events import Removal
 from services.hygiene.aging import BandReached
 from services.hygiene.book import LeadRecord
 from services.hygiene.sla import StepDue
-from services.hygiene.stale import review_command, stale_reasons
+from services.hygiene.stale import review_if_stale
 
 Figures = dict[str, float | str]
 
@@ -58,10 +58,11 @@ def aging_commands(
         )
 
     def remove(destination: Removal, suffix: str, message: str) -> None:
-        stale = stale_reasons(record, config, now, duplicate_of(record.lead_id))
-        # Ops asked to judge stale leads themselves: the review queue wins.
-        if stale:
-            commands.append(review_command(record, stale, config, now, policy))
+        review = review_if_stale(
+            record, config, now, duplicate_of(record.lead_id), found_by=policy
+        )
+        if review is not None:
+            commands.append(review)
         else:
             command(Action.REMOVE, suffix, destination=destination, message=message)
 

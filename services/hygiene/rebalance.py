@@ -14,7 +14,7 @@ from schemas.config.pools import Quality
 from schemas.events import Removal
 from services.hygiene.pool_commands import day_key, pool_command
 from services.hygiene.pool_figures import PoolFigures
-from services.hygiene.stale import review_command, stale_reasons
+from services.hygiene.stale import review_if_stale
 
 
 def rebalance_commands(
@@ -145,12 +145,11 @@ def _cold_to_nurture(
     for lead in pool.leads:
         if now - lead.pooled_at <= limit:
             continue
-        stale = stale_reasons(lead, config, now, duplicate_of.get(lead.lead_id))
-        # As with aging, the review queue wins: ops judge stale leads
-        # themselves, and the weekly scan's id makes whichever job finds the
-        # lead first the only one that sends it.
-        if stale:
-            commands.append(review_command(lead, stale, config, now, policy))
+        review = review_if_stale(
+            lead, config, now, duplicate_of.get(lead.lead_id), found_by=policy
+        )
+        if review is not None:
+            commands.append(review)
             continue
         commands.append(
             pool_command(

@@ -62,10 +62,25 @@ def stale_commands(
     for record in records:
         if record.state is not LeadState.POOLED:
             continue
-        reasons = stale_reasons(record, config, now, dupes.get(record.lead_id))
-        if reasons:
-            commands.append(review_command(record, reasons, config, now))
+        review = review_if_stale(record, config, now, dupes.get(record.lead_id))
+        if review is not None:
+            commands.append(review)
     return commands
+
+
+def review_if_stale(
+    record: LeadRecord,
+    config: LeadpoolConfig,
+    now: datetime,
+    duplicate_of: str | None,
+    found_by: str = "stale",
+) -> HygieneCommand | None:
+    """The lead to the review queue when the stale rules flag it. Any job
+    that would remove a lead asks this first: ops judge stale leads
+    themselves, and the one command id makes whichever job finds the lead
+    first the only one that sends it."""
+    reasons = stale_reasons(record, config, now, duplicate_of)
+    return review_command(record, reasons, config, now, found_by) if reasons else None
 
 
 def review_command(

@@ -139,9 +139,7 @@ def create_app(settings: ServiceSettings, live: LiveConfig, clock: Clock) -> Any
             decided = router.decide(records, config, controls())
             if settling is not None:
                 await settling
-            settling = asyncio.ensure_future(
-                settle_and_send(decided, config, list(events))
-            )
+            settling = asyncio.ensure_future(settle_and_send(decided, config, events))
 
     commands = app.topic(
         settings.topic(topics.hygiene_actions), value_type=bytes, value_serializer="raw"

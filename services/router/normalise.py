@@ -26,14 +26,11 @@ _MID_MARKET_EMPLOYEES = 100
 
 def normalise(intake: IntakeLead, received_at: datetime) -> Lead:
     problems: list[Problem] = []
-    source, email, country, phone, employees = _contact_fields(
-        intake.source,
-        intake.email,
-        intake.country,
-        intake.phone,
-        intake.employees,
-        problems,
-    )
+    source = _source(intake.source, problems)
+    email = _email(intake.email, problems)
+    country = _country(intake.country, problems)
+    phone = _phone(intake.phone, country, problems)
+    employees = _employees(intake.employees, problems)
     if problems:
         raise Refused(problems, source=intake.source)
 
@@ -69,37 +66,16 @@ def field_problems(document: dict[str, Any]) -> list[Problem]:
         value = document.get(name)
         return value if isinstance(value, str) else None
 
+    if source := text("source"):
+        _source(source, problems)
+    if email := text("email"):
+        _email(email, problems)
+    country = _country(text("country"), problems)
+    _phone(text("phone"), country, problems)
     employees = document.get("employees")
-    if isinstance(employees, bool) or not isinstance(employees, int | str):
-        employees = None
-    _contact_fields(
-        text("source") or "-",
-        text("email") or "-@-",
-        text("country"),
-        text("phone"),
-        employees,
-        problems,
-    )
-    # The placeholders above stand in for fields the contract already refused.
-    return [p for p in problems if p.field != "email" or text("email")]
-
-
-def _contact_fields(
-    source: str,
-    email: str,
-    country: str | None,
-    phone: str | None,
-    employees: int | str | None,
-    problems: list[Problem],
-) -> tuple[str, str, str | None, str | None, int | None]:
-    checked_country = _country(country, problems)
-    return (
-        _source(source, problems),
-        _email(email, problems),
-        checked_country,
-        _phone(phone, checked_country, problems),
-        _employees(employees, problems),
-    )
+    if isinstance(employees, int | str) and not isinstance(employees, bool):
+        _employees(employees, problems)
+    return problems
 
 
 def lead_id_for(source: str, external_id: str | None, email: str) -> str:

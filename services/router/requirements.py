@@ -11,8 +11,6 @@ from services.router.memo import per_section
 
 def check_required(intake: IntakeLead, routing: Routing) -> None:
     """Refuse the lead, naming every missing field, if its source needs more."""
-    if intake.source.strip() not in _required(routing):
-        return
     problems = missing_required(
         intake.source, lambda field: getattr(intake, field, None), routing
     )
@@ -23,9 +21,12 @@ def check_required(intake: IntakeLead, routing: Routing) -> None:
 def missing_required(
     source: str, value_of: Callable[[str], object], routing: Routing
 ) -> list[Problem]:
+    needed = _required(routing).get(source.strip())
+    if not needed:  # most sources: nothing beyond the contract
+        return []
     return [
         Problem(field=field, reason=f"required for source {source.strip()!r}")
-        for field in _required(routing).get(source.strip(), [])
+        for field in needed
         if value_of(field) in (None, "")
     ]
 

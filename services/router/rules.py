@@ -49,12 +49,6 @@ def place(
     A rule into an audited pool is passed over; a pool's score shift moves
     the lower score bounds of its rules."""
     compiled, default = _compiled(routing)
-    if controls is NO_CONTROLS:
-        for rule in compiled:
-            if all(test(lead, 0) for test in rule.tests):
-                return rule.placement
-        return default
-
     skipped: list[str] = []
     for rule in compiled:
         pool = rule.placement.pool
